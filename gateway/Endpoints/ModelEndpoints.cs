@@ -1,0 +1,241 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using ModelUploads.Gateway.Uploads;
+using ModelUploads.Models;
+using ModelUploads.Runs;
+
+namespace ModelUploads.Gateway.Endpoints;
+
+/// <summary>Models: create, read, upload a pickle, compute setting, trigger, runs and submissions.</summary>
+public static class ModelEndpoints
+{
+    /// <summary>Bytes of multipart framing and form fields allowed on top of the pickle itself.</summary>
+    private const long MultipartOverheadBytes = 64 * 1024;
+
+    private const int MaxFieldLength = 256;
+
+    public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder routes, long maxPickleBytes)
+    {
+        var models = routes.MapGroup("/api/models").WithTags("Models");
+        models.MapPost("/", CreateAsync);
+        models.MapGet("/{modelId}", GetAsync);
+        models.MapPost("/{modelId}/upload", UploadAsync)
+            .WithMetadata(new RequestSizeLimitAttribute(maxPickleBytes + MultipartOverheadBytes))
+            .DisableAntiforgery();
+        models.MapGet("/{modelId}/upload", DownloadUploadAsync);
+        models.MapDelete("/{modelId}/upload", RemoveUploadAsync);
+        models.MapPut("/{modelId}/compute", SetComputeAsync);
+        models.MapPost("/{modelId}/trigger", TriggerAsync);
+        models.MapGet("/{modelId}/runs", ListRunsAsync);
+        models.MapGet("/{modelId}/submissions/{round:int}", GetSubmissionAsync);
+        return routes;
+    }
+
+    public sealed record CreateModelRequest(string? Name);
+
+    public sealed record ComputeRequest(bool Enabled);
+
+    public sealed record TriggerResponse(string RunId);
+
+    private static async Task<Created<ModelSnapshot>> CreateAsync(CreateModelRequest request, IGrainFactory grains)
+    {
+        var modelId = $"model-{Guid.NewGuid():N}"[..22];
+        var model = await grains.GetGrain<IModelGrain>(modelId).CreateAsync(request.Name ?? "");
+        return TypedResults.Created($"/api/models/{modelId}", model);
+    }
+
+    private static async Task<Ok<ModelSnapshot>> GetAsync(string modelId, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IModelGrain>(modelId).GetAsync());
+
+    /// <summary>
+    /// Takes a multipart form with a `file` part (the pickle) and a
+    /// `python_version` part. The file is streamed to the store; it is kept only
+    /// if every check passes and the model accepts it.
+    /// </summary>
+    private static async Task<Accepted<UploadReceipt>> UploadAsync(
+        string modelId, HttpRequest request, IGrainFactory grains, PickleStore store, CancellationToken cancellationToken)
+    {
+        var model = grains.GetGrain<IModelGrain>(modelId);
+        await model.GetAsync();
+
+        var boundary = MultipartBoundary(request.ContentType);
+        var reader = new MultipartReader(boundary, request.Body);
+        StagedUpload? staged = null;
+        string? fileName = null;
+        string? pythonVersion = null;
+        try
+        {
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                {
+                    throw Problems.Problems.Invalid("Invalid multipart upload", "A part of the form has no Content-Disposition header; send the form as multipart/form-data.");
+                }
+
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+                if (disposition.IsFileDisposition() && name == "file")
+                {
+                    if (staged is not null)
+                    {
+                        throw Problems.Problems.Invalid("Invalid multipart upload", "The form has more than one 'file' part; send exactly one pickle.");
+                    }
+
+                    fileName = SafeFileName(HeaderUtilities.RemoveQuotes(disposition.FileName).Value);
+                    staged = await store.StageAsync(section.Body, cancellationToken);
+                }
+                else if (name == "python_version")
+                {
+                    pythonVersion = NormalizePythonVersion(await ReadFieldAsync(section.Body, cancellationToken));
+                }
+            }
+
+            if (staged is null || fileName is null)
+            {
+                throw Problems.Problems.Invalid("Missing file", "The form has no 'file' part. Send the pickle as a file part named 'file'.");
+            }
+
+            if (string.IsNullOrEmpty(pythonVersion))
+            {
+                throw Problems.Problems.Invalid(
+                    "Missing Python version",
+                    "The form has no 'python_version' part. Send the Python version the pickle was made with, for example 3.11.");
+            }
+
+            var headerProblem = PickleHeader.Check(staged.Head, staged.Last, staged.SizeBytes, fileName);
+            if (headerProblem is not null)
+            {
+                throw Problems.Problems.Invalid("Invalid pickle", headerProblem);
+            }
+
+            await model.CheckUploadAllowedAsync(pythonVersion);
+        }
+        catch
+        {
+            if (staged is not null)
+            {
+                PickleStore.Discard(staged);
+            }
+
+            throw;
+        }
+
+        var stored = store.Commit(staged);
+        try
+        {
+            var pickle = new PickleReference(stored.Sha256, stored.SizeBytes, fileName, pythonVersion, DateTimeOffset.UtcNow);
+            var receipt = await model.SetUploadAsync(pickle);
+            return TypedResults.Accepted($"/api/models/{modelId}", receipt);
+        }
+        catch when (stored.CreatedFile)
+        {
+            // Nothing may stay stored for a rejected upload; a file that was there before is another upload's.
+            File.Delete(stored.Path);
+            throw;
+        }
+    }
+
+    private static async Task<FileStreamHttpResult> DownloadUploadAsync(string modelId, IGrainFactory grains, PickleStore store)
+    {
+        var model = await grains.GetGrain<IModelGrain>(modelId).GetAsync();
+        if (model.Upload is not { } upload)
+        {
+            throw new Errors.ModelUploadsException(Errors.ProblemKind.NotFound, "No upload", $"Model '{model.Name}' has no uploaded pickle.");
+        }
+
+        return TypedResults.File(store.Open(upload.Sha256), "application/octet-stream", upload.FileName);
+    }
+
+    private static async Task<Ok<ModelSnapshot>> RemoveUploadAsync(string modelId, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IModelGrain>(modelId).RemoveUploadAsync());
+
+    private static async Task<Ok<ModelSnapshot>> SetComputeAsync(string modelId, ComputeRequest request, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IModelGrain>(modelId).SetComputeEnabledAsync(request.Enabled));
+
+    private static async Task<Accepted<TriggerResponse>> TriggerAsync(string modelId, IGrainFactory grains)
+    {
+        var runId = await grains.GetGrain<IModelGrain>(modelId).TriggerAsync();
+        return TypedResults.Accepted($"/api/runs/{runId}", new TriggerResponse(runId));
+    }
+
+    private static async Task<Ok<RunSnapshot[]>> ListRunsAsync(string modelId, IGrainFactory grains)
+    {
+        var model = await grains.GetGrain<IModelGrain>(modelId).GetAsync();
+        var runs = await Task.WhenAll(model.RunIds.Select(id => grains.GetGrain<IRunGrain>(id).GetAsync()));
+        return TypedResults.Ok(runs.OfType<RunSnapshot>().ToArray());
+    }
+
+    private static async Task<Results<FileStreamHttpResult, NotFound<ProblemDetails>>> GetSubmissionAsync(
+        string modelId, int round, IGrainFactory grains)
+    {
+        var model = await grains.GetGrain<IModelGrain>(modelId).GetAsync();
+        if (!model.Submissions.TryGetValue(round, out var submission) || !File.Exists(submission.FilePath))
+        {
+            return TypedResults.NotFound(new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = "Submission not found",
+                Detail = $"Model '{model.Name}' has no submission for round {round}. List its runs with GET /api/models/{modelId}/runs.",
+            });
+        }
+
+        return TypedResults.File(File.OpenRead(submission.FilePath), "text/csv", $"{modelId}-round-{round}.csv");
+    }
+
+    private static string MultipartBoundary(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Problems.Problems.Invalid(
+                "Not a multipart upload",
+                $"The request has content type '{contentType}'; send multipart/form-data with a 'file' part and a 'python_version' part.");
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrWhiteSpace(boundary) || boundary.Length > 200)
+        {
+            throw Problems.Problems.Invalid("Invalid multipart upload", "The multipart/form-data content type has no valid boundary.");
+        }
+
+        return boundary;
+    }
+
+    private static async Task<string> ReadFieldAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = new char[MaxFieldLength + 1];
+        using var reader = new StreamReader(body);
+        var length = await reader.ReadBlockAsync(buffer, cancellationToken);
+        if (length > MaxFieldLength)
+        {
+            throw Problems.Problems.Invalid("Invalid form field", $"A form field is longer than {MaxFieldLength} characters.");
+        }
+
+        return new string(buffer, 0, length).Trim();
+    }
+
+    /// <summary>Accepts "3.11", "Python 3.11", "python3.11" and "py3.11" as the version "3.11".</summary>
+    internal static string NormalizePythonVersion(string value)
+    {
+        var text = value.Trim();
+        foreach (var prefix in new[] { "python", "py" })
+        {
+            if (text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                text = text[prefix.Length..].Trim();
+                break;
+            }
+        }
+
+        return text;
+    }
+
+    /// <summary>Reduces a client's file name to a safe base name for display.</summary>
+    internal static string SafeFileName(string? fileName)
+    {
+        var baseName = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
+        var safe = new string(baseName.Where(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_').Take(100).ToArray());
+        return safe.Length == 0 || safe.All(c => c == '.') ? "model.pkl" : safe;
+    }
+}

@@ -1,0 +1,24 @@
+namespace ModelUploads.Errors;
+
+/// <summary>
+/// A request the platform rejects, with a message that says what was wrong and
+/// what to do. Grains raise it; the gateway turns it into ProblemDetails.
+/// </summary>
+[GenerateSerializer, Alias("ModelUploads.ModelUploadsException")]
+public sealed class ModelUploadsException : Exception
+{
+    public ModelUploadsException(ProblemKind kind, string title, string message)
+        : base(message)
+    {
+        Kind = kind;
+        Title = title;
+    }
+
+    [Id(0)] public ProblemKind Kind { get; }
+
+    /// <summary>A short summary, the ProblemDetails title.</summary>
+    [Id(1)] public string Title { get; }
+
+    public static ModelUploadsException NotFound(string what, string id) =>
+        new(ProblemKind.NotFound, $"{what} not found", $"No {what.ToLowerInvariant()} has the id '{id}'. Check the id; it is the one the create call returned.");
+}

@@ -1,0 +1,47 @@
+using ModelUploads.Runs;
+
+namespace ModelUploads.Models;
+
+/// <summary>
+/// One model: its uploaded pickle, the runtime it was uploaded for, whether its
+/// compute configuration is enabled, its runs and submissions, and the daily
+/// reminder that runs it for each new round. Keyed by the model id.
+/// </summary>
+[Alias("ModelUploads.IModelGrain")]
+public interface IModelGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the model; creating one that exists raises a conflict.</summary>
+    [Alias("Create")]
+    Task<ModelSnapshot> CreateAsync(string name);
+
+    /// <summary>Returns the model; raises not-found when it was never created.</summary>
+    [Alias("Get")]
+    Task<ModelSnapshot> GetAsync();
+
+    /// <summary>
+    /// Raises the error an upload would get now (not found, or compute enabled),
+    /// so the gateway can reject before it stores any byte.
+    /// </summary>
+    [Alias("CheckUploadAllowed")]
+    Task CheckUploadAllowedAsync(string pythonVersion);
+
+    /// <summary>Records a stored pickle as the model's upload and runs it for the open round.</summary>
+    [Alias("SetUpload")]
+    Task<UploadReceipt> SetUploadAsync(PickleReference pickle);
+
+    /// <summary>Removes the upload, which stops the daily runs and allows compute and API submissions again.</summary>
+    [Alias("RemoveUpload")]
+    Task<ModelSnapshot> RemoveUploadAsync();
+
+    /// <summary>Enables or disables the model's compute configuration.</summary>
+    [Alias("SetComputeEnabled")]
+    Task<ModelSnapshot> SetComputeEnabledAsync(bool enabled);
+
+    /// <summary>Starts a live run for the open round now; returns its run id.</summary>
+    [Alias("Trigger")]
+    Task<string> TriggerAsync();
+
+    /// <summary>Called by a run grain when its run reaches a terminal status.</summary>
+    [Alias("OnRunFinished")]
+    Task OnRunFinishedAsync(RunSnapshot run);
+}

@@ -1,0 +1,20 @@
+using ModelUploads.Runs;
+
+namespace ModelUploads.Models;
+
+/// <summary>A model as callers see it.</summary>
+[GenerateSerializer, Immutable, Alias("ModelUploads.ModelSnapshot")]
+public sealed record ModelSnapshot
+{
+    [Id(0)] public required string ModelId { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public required bool ComputeEnabled { get; init; }
+    [Id(3)] public PickleReference? Upload { get; init; }
+
+    /// <summary>Run ids, newest first.</summary>
+    [Id(4)] public required IReadOnlyList<string> RunIds { get; init; }
+
+    /// <summary>The stored submission of each round, keyed by round number.</summary>
+    [Id(5)] public required IReadOnlyDictionary<int, SubmissionInfo> Submissions { get; init; }
+    [Id(6)] public required DateTimeOffset CreatedAt { get; init; }
+}

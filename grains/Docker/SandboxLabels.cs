@@ -1,0 +1,12 @@
+namespace ModelUploads.Docker;
+
+/// <summary>Labels on every sandbox container, so a restarted silo can find, adopt or remove it.</summary>
+internal static class SandboxLabels
+{
+    public const string System = "modeluploads.system";
+    public const string SystemValue = "modeluploads";
+    public const string RunId = "modeluploads.run";
+    public const string ModelId = "modeluploads.model";
+    public const string Round = "modeluploads.round";
+    public const string Attempt = "modeluploads.attempt";
+}

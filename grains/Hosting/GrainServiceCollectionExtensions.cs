@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ModelUploads.Docker;
+using ModelUploads.Runs;
+using ModelUploads.Runtimes;
+
+namespace ModelUploads.Hosting;
+
+/// <summary>Registers what the grains need in a silo.</summary>
+public static class GrainServiceCollectionExtensions
+{
+    public static IServiceCollection AddModelUploadsGrains(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<SandboxOptions>(configuration.GetSection(SandboxOptions.SectionName));
+        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.SectionName));
+        services.Configure<RoundOptions>(configuration.GetSection(RoundOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SandboxEngine>();
+        services.AddSingleton<SandboxSlots>();
+        services.AddSingleton<RuntimeCatalog>();
+        services.AddSingleton<SandboxReaper>();
+        services.AddHostedService(provider => provider.GetRequiredService<SandboxReaper>());
+        return services;
+    }
+}

@@ -1,0 +1,63 @@
+namespace ModelUploads.Hosting;
+
+/// <summary>Limits and wiring of the sandbox containers; section "Sandbox".</summary>
+public sealed class SandboxOptions
+{
+    public const string SectionName = "Sandbox";
+
+    /// <summary>Docker engine endpoint, for example unix:///var/run/docker.sock.</summary>
+    public string EngineEndpoint { get; set; } = "unix:///var/run/docker.sock";
+
+    /// <summary>Image repository; the image of Python X.Y is ImageRepository:pyX.Y.</summary>
+    public string ImageRepository { get; set; } = "modeluploads-runtime";
+
+    /// <summary>Python versions offered, the first being the default.</summary>
+    public List<string> PythonVersions { get; set; } = ["3.11", "3.13"];
+
+    public double Cpus { get; set; } = 1.0;
+
+    public long MemoryBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>Wall-clock limit of one container, counted from the engine's start time.</summary>
+    public TimeSpan WallClockLimit { get; set; } = TimeSpan.FromMinutes(10);
+
+    public long PidsLimit { get; set; } = 256;
+
+    public long TmpSizeBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Largest predictions file the silo reads back.</summary>
+    public long OutputLimitBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Largest stored log of a run; the head and the tail are kept.</summary>
+    public long LogLimitBytes { get; set; } = 1024L * 1024;
+
+    /// <summary>Sandbox slots of this silo; 0 means as many as CPUs and memory allow.</summary>
+    public int Slots { get; set; }
+
+    /// <summary>How often a run grain looks at its slot or container.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Attempts of a run that ends in Error, the first included.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Wait before the second attempt; it doubles for each later one.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The uid and gid the sandbox processes run as; the runtime image defines it.</summary>
+    public int SandboxUid { get; set; } = 10001;
+
+    public string ImageFor(string pythonVersion) => $"{ImageRepository}:py{pythonVersion}";
+
+    public int EffectiveSlots()
+    {
+        if (Slots > 0)
+        {
+            return Slots;
+        }
+
+        var byCpu = (int)Math.Floor(Environment.ProcessorCount / Math.Max(Cpus, 0.01));
+        var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var byMemory = (int)(memory / Math.Max(MemoryBytes, 1));
+        return Math.Max(1, Math.Min(byCpu, byMemory));
+    }
+}

@@ -1,0 +1,289 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelUploads.Errors;
+using ModelUploads.Hosting;
+using ModelUploads.Rounds;
+using ModelUploads.Runs;
+using ModelUploads.Runtimes;
+
+namespace ModelUploads.Models;
+
+/// <summary>
+/// One model. It enforces the upload rules, starts a live run for the open
+/// round when a pickle is uploaded, and keeps a reminder that starts one live
+/// run for each round that opens later.
+/// </summary>
+internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
+{
+    private const string RoundReminder = "round-check";
+    private const int MaxNameLength = 100;
+
+    private readonly IPersistentState<ModelState> _state;
+    private readonly RuntimeCatalog _runtimes;
+    private readonly RoundOptions _rounds;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ModelGrain> _logger;
+
+    public ModelGrain(
+        [PersistentState("model", StorageNames.Grains)] IPersistentState<ModelState> state,
+        RuntimeCatalog runtimes,
+        IOptions<RoundOptions> rounds,
+        TimeProvider time,
+        ILogger<ModelGrain> logger)
+    {
+        _state = state;
+        _runtimes = runtimes;
+        _rounds = rounds.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    private ModelState State => _state.State;
+
+    private string ModelId => this.GetPrimaryKeyString();
+
+    public async Task<ModelSnapshot> CreateAsync(string name)
+    {
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length is 0 or > MaxNameLength)
+        {
+            throw new ModelUploadsException(
+                ProblemKind.Invalid,
+                "Invalid model name",
+                $"The model name '{trimmed}' must have 1 to {MaxNameLength} characters.");
+        }
+
+        if (State.Created)
+        {
+            throw new ModelUploadsException(ProblemKind.Conflict, "Model exists", $"A model with the id '{ModelId}' already exists.");
+        }
+
+        State.Created = true;
+        State.Name = trimmed;
+        State.CreatedAt = _time.GetUtcNow();
+
+        await _state.WriteStateAsync();
+
+        LogCreated(_logger, ModelId, trimmed);
+        return Snapshot();
+    }
+
+    public Task<ModelSnapshot> GetAsync()
+    {
+        EnsureCreated();
+        return Task.FromResult(Snapshot());
+    }
+
+    public async Task CheckUploadAllowedAsync(string pythonVersion)
+    {
+        EnsureCreated();
+        if (State.ComputeEnabled)
+        {
+            throw new ModelUploadsException(
+                ProblemKind.Conflict,
+                "Compute is enabled",
+                $"Model '{State.Name}' has its compute configuration enabled, so it cannot take an upload. "
+                + $"Disable it first with PUT /api/models/{ModelId}/compute and {{\"enabled\": false}}, then upload again.");
+        }
+
+        var runtimes = await _runtimes.ListAsync(CancellationToken.None);
+        if (runtimes.All(r => r.PythonVersion != pythonVersion))
+        {
+            var available = runtimes.Count == 0 ? "none (no runtime image is built)" : string.Join(", ", runtimes.Select(r => r.PythonVersion));
+            throw new ModelUploadsException(
+                ProblemKind.Invalid,
+                "Unknown Python version",
+                $"Python version '{pythonVersion}' is not available. Available versions: {available}. "
+                + "Upload the pickle with the version it was made with.");
+        }
+    }
+
+    public async Task<UploadReceipt> SetUploadAsync(PickleReference pickle)
+    {
+        await CheckUploadAllowedAsync(pickle.PythonVersion);
+
+        State.Upload = pickle;
+
+        await _state.WriteStateAsync();
+
+        LogUploaded(_logger, ModelId, pickle.Sha256, pickle.SizeBytes, pickle.PythonVersion);
+        await this.RegisterOrUpdateReminder(RoundReminder, _rounds.ModelCheckPeriod, _rounds.ModelCheckPeriod);
+
+        var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetCurrentAsync();
+        if (round is null)
+        {
+            return new UploadReceipt(Snapshot(), null, null);
+        }
+
+        var runId = await StartLiveRunAsync(round.Number);
+        return new UploadReceipt(Snapshot(), runId, round.Number);
+    }
+
+    public async Task<ModelSnapshot> RemoveUploadAsync()
+    {
+        EnsureCreated();
+        if (State.Upload is null)
+        {
+            throw new ModelUploadsException(ProblemKind.NotFound, "No upload", $"Model '{State.Name}' has no uploaded pickle to remove.");
+        }
+
+        State.Upload = null;
+
+        await _state.WriteStateAsync();
+
+        var reminder = await this.GetReminder(RoundReminder);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        LogUploadRemoved(_logger, ModelId);
+        return Snapshot();
+    }
+
+    public async Task<ModelSnapshot> SetComputeEnabledAsync(bool enabled)
+    {
+        EnsureCreated();
+        if (enabled && State.Upload is not null)
+        {
+            throw new ModelUploadsException(
+                ProblemKind.Conflict,
+                "Model has an upload",
+                $"Model '{State.Name}' runs an uploaded pickle, so its compute configuration cannot be enabled. "
+                + $"Remove the upload first with DELETE /api/models/{ModelId}/upload.");
+        }
+
+        State.ComputeEnabled = enabled;
+
+        await _state.WriteStateAsync();
+
+        return Snapshot();
+    }
+
+    public async Task<string> TriggerAsync()
+    {
+        EnsureCreated();
+        if (State.Upload is null)
+        {
+            throw new ModelUploadsException(
+                ProblemKind.Conflict,
+                "No upload",
+                $"Model '{State.Name}' has no uploaded pickle to run. Upload one with POST /api/models/{ModelId}/upload.");
+        }
+
+        var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetCurrentAsync()
+            ?? throw new ModelUploadsException(ProblemKind.Conflict, "No round is open", "No round is open, so there is nothing to run the model for. Wait for the next round to open.");
+
+        if (State.LiveRunByRound.TryGetValue(round.Number, out var existing))
+        {
+            var run = await GrainFactory.GetGrain<IRunGrain>(existing).GetAsync();
+            if (run is { IsTerminal: false })
+            {
+                throw new ModelUploadsException(
+                    ProblemKind.Conflict,
+                    "Run in progress",
+                    $"Run '{existing}' for round {round.Number} is {run.Status}; wait for it to finish before triggering another.");
+            }
+        }
+
+        return await StartLiveRunAsync(round.Number);
+    }
+
+    public async Task OnRunFinishedAsync(RunSnapshot run)
+    {
+        if (run.Kind != RunKind.Live || run.Status != RunStatus.Success || run.Submission is null)
+        {
+            return;
+        }
+
+        // A round keeps the latest valid submission; a late report of an older run does not replace a newer one.
+        if (State.Submissions.TryGetValue(run.Round, out var current) && current.StoredAt > run.Submission.StoredAt)
+        {
+            return;
+        }
+
+        State.Submissions[run.Round] = run.Submission;
+
+        await _state.WriteStateAsync();
+
+        LogSubmissionStored(_logger, ModelId, run.Round, run.RunId, run.Submission.Rows);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!State.Created || State.Upload is null)
+        {
+            return;
+        }
+
+        var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetCurrentAsync();
+        if (round is null)
+        {
+            return;
+        }
+
+        if (State.LiveRunByRound.TryGetValue(round.Number, out var runId))
+        {
+            // A crash between recording the run and starting it leaves a run that never started.
+            var run = GrainFactory.GetGrain<IRunGrain>(runId);
+            if (await run.GetAsync() is null)
+            {
+                await run.StartAsync(NewRequest(runId, round.Number));
+            }
+
+            return;
+        }
+
+        await StartLiveRunAsync(round.Number);
+    }
+
+    private async Task<string> StartLiveRunAsync(int round)
+    {
+        var runId = $"run-{Guid.NewGuid():N}";
+        State.LiveRunByRound[round] = runId;
+        State.RunIds.Insert(0, runId);
+
+        await _state.WriteStateAsync();
+
+        await GrainFactory.GetGrain<IRunGrain>(runId).StartAsync(NewRequest(runId, round));
+        LogRunStarted(_logger, ModelId, round, runId);
+        return runId;
+    }
+
+    private RunRequest NewRequest(string runId, int round) =>
+        new(runId, ModelId, round, RunKind.Live, State.Upload!, _time.GetUtcNow());
+
+    private void EnsureCreated()
+    {
+        if (!State.Created)
+        {
+            throw ModelUploadsException.NotFound("Model", ModelId);
+        }
+    }
+
+    private ModelSnapshot Snapshot() => new()
+    {
+        ModelId = ModelId,
+        Name = State.Name,
+        ComputeEnabled = State.ComputeEnabled,
+        Upload = State.Upload,
+        RunIds = State.RunIds.ToArray(),
+        Submissions = new Dictionary<int, SubmissionInfo>(State.Submissions),
+        CreatedAt = State.CreatedAt,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created model {ModelId} named {Name}")]
+    private static partial void LogCreated(ILogger logger, string modelId, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} took upload {Sha256} ({SizeBytes} bytes) for Python {PythonVersion}")]
+    private static partial void LogUploaded(ILogger logger, string modelId, string sha256, long sizeBytes, string pythonVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} had its upload removed")]
+    private static partial void LogUploadRemoved(ILogger logger, string modelId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} started run {RunId} for round {Round}")]
+    private static partial void LogRunStarted(ILogger logger, string modelId, int round, string runId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} stored run {RunId}'s {Rows} predictions as its submission for round {Round}")]
+    private static partial void LogSubmissionStored(ILogger logger, string modelId, int round, string runId, int rows);
+}

@@ -1,0 +1,535 @@
+using System.Globalization;
+using System.Net.Http;
+using System.Net.Sockets;
+using Docker.DotNet;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelUploads.Data;
+using ModelUploads.Docker;
+using ModelUploads.Hosting;
+using ModelUploads.Models;
+using ModelUploads.Rounds;
+using ModelUploads.Runtimes;
+
+namespace ModelUploads.Runs;
+
+/// <summary>
+/// Drives one run through Pending, Running and Validating to Success, Failed or
+/// Error. No grain call waits for the container: a grain timer takes one step at
+/// a time, and a reminder kept while the run is in progress reactivates the run
+/// on another silo when this one dies. On activation the run reconciles with the
+/// engine: a running container is adopted, an exited one has its result
+/// collected, and a vanished one costs an attempt.
+/// </summary>
+internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
+{
+    private const string KeepAliveReminder = "run-keepalive";
+    private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
+
+    private readonly IPersistentState<RunState> _state;
+    private readonly SandboxEngine _engine;
+    private readonly SandboxSlots _slots;
+    private readonly RuntimeCatalog _runtimes;
+    private readonly SandboxOptions _sandbox;
+    private readonly StorageOptions _storage;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RunGrain> _logger;
+    private IGrainTimer? _timer;
+    private int? _queuePosition;
+
+    public RunGrain(
+        [PersistentState("run", StorageNames.Grains)] IPersistentState<RunState> state,
+        SandboxEngine engine,
+        SandboxSlots slots,
+        RuntimeCatalog runtimes,
+        IOptions<SandboxOptions> sandbox,
+        IOptions<StorageOptions> storage,
+        TimeProvider time,
+        ILogger<RunGrain> logger)
+    {
+        _state = state;
+        _engine = engine;
+        _slots = slots;
+        _runtimes = runtimes;
+        _sandbox = sandbox.Value;
+        _storage = storage.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    private RunState State => _state.State;
+
+    private string RunId => this.GetPrimaryKeyString();
+
+    private RunWorkspace Workspace => new(_storage.Root, RunId);
+
+    private bool InProgress => State.Request is not null && !IsTerminal(State.Status);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (State.Request is not null && (InProgress || !State.ModelNotified))
+        {
+            LogResumed(_logger, RunId, State.Request.ModelId, State.Request.Round, State.Status, State.ContainerName);
+            if (State.Status == RunStatus.Running)
+            {
+                // The container keeps its slot across the restart: it is still running the model.
+                _slots.Adopt(RunId);
+            }
+
+            StartTimer();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<RunSnapshot> StartAsync(RunRequest request)
+    {
+        if (State.Request is not null)
+        {
+            return Snapshot();
+        }
+
+        if (request.RunId != RunId)
+        {
+            throw new ArgumentException($"The request names run '{request.RunId}' but was sent to run '{RunId}'.", nameof(request));
+        }
+
+        State.Request = request;
+        State.Attempt = 1;
+        Transition(RunStatus.Pending, $"Waiting for a sandbox slot (attempt 1 of {_sandbox.MaxAttempts}).");
+
+        await _state.WriteStateAsync();
+
+        await this.RegisterOrUpdateReminder(KeepAliveReminder, KeepAlivePeriod, KeepAlivePeriod);
+        LogQueued(_logger, RunId, request.ModelId, request.Round, request.Kind);
+        StartTimer();
+        return Snapshot();
+    }
+
+    public Task<RunSnapshot?> GetAsync() => Task.FromResult(State.Request is null ? null : Snapshot());
+
+    public async Task<string?> GetLogAsync()
+    {
+        if (State.Request is null)
+        {
+            return null;
+        }
+
+        var log = Workspace.ReadLog() ?? "";
+        if (State.Status == RunStatus.Running && State.ContainerName is { } container)
+        {
+            var live = await _engine.ReadLogsAsync(container, _sandbox.LogLimitBytes, CancellationToken.None);
+            log += $"----- container {container}, attempt {State.Attempt}, still running -----\n{live}";
+        }
+
+        return log;
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // The reminder exists to reactivate the run after a silo dies; activation restarts the timer.
+        if (InProgress || (State.Request is not null && !State.ModelNotified))
+        {
+            StartTimer();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void StartTimer()
+    {
+        _timer ??= this.RegisterGrainTimer(
+            TickAsync,
+            new GrainTimerCreationOptions(TimeSpan.Zero, _sandbox.PollInterval) { Interleave = false, KeepAlive = true });
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (State.Status)
+            {
+                case RunStatus.Pending:
+                    await TryStartContainerAsync(cancellationToken);
+                    break;
+                case RunStatus.Running:
+                    await WatchContainerAsync(cancellationToken);
+                    break;
+                case RunStatus.Validating:
+                    await ValidateAsync(cancellationToken);
+                    break;
+                default:
+                    await CompleteAsync();
+                    break;
+            }
+        }
+        catch (Exception exception) when (IsEngineFault(exception))
+        {
+            LogEngineFault(_logger, exception, RunId, State.Request?.ModelId, State.Request?.Round, State.ContainerName);
+            await EndAttemptWithErrorAsync(
+                $"The Docker engine at {_engine.Endpoint} failed: {exception.Message}. This is a platform error, not the model's.",
+                cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Storage faults and the like: the next tick tries the same step again.
+            LogStepFailed(_logger, exception, RunId, State.Request?.ModelId, State.Request?.Round, State.Status);
+        }
+    }
+
+    private async Task TryStartContainerAsync(CancellationToken cancellationToken)
+    {
+        var request = State.Request!;
+        if (State.NotBefore is { } notBefore && _time.GetUtcNow() < notBefore)
+        {
+            return;
+        }
+
+        if (!_slots.TryAcquire(RunId, out var position))
+        {
+            _queuePosition = position;
+            return;
+        }
+
+        _queuePosition = null;
+        var runtime = await _runtimes.FindAsync(request.Pickle.PythonVersion, cancellationToken);
+        if (runtime is null)
+        {
+            await EndAttemptWithErrorAsync(
+                $"The runtime image for Python {request.Pickle.PythonVersion} is missing on this silo. This is a platform error; the operator must build it.",
+                cancellationToken);
+            return;
+        }
+
+        var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetAsync(request.Round);
+        if (round is null)
+        {
+            await EndAttemptWithErrorAsync($"Round {request.Round} has no staged live features. This is a platform error.", cancellationToken);
+            return;
+        }
+
+        var picklePath = Workspace.PicklePath(request.Pickle.Sha256);
+        var pickleProblem = await CheckPickleFileAsync(picklePath, request.Pickle.Sha256, cancellationToken);
+        if (pickleProblem is not null)
+        {
+            await EndAttemptWithErrorAsync(pickleProblem, cancellationToken);
+            return;
+        }
+
+        State.ContainerName = $"modeluploads-{RunId}-{State.Attempt}";
+        State.ContainerId = null;
+        State.ContainerStartedAt = null;
+        State.KilledForTimeout = false;
+        State.EngineEndpoint = _engine.Endpoint;
+        Transition(RunStatus.Running, $"Starting sandbox container {State.ContainerName} with Python {runtime.FullPythonVersion}.");
+
+        await _state.WriteStateAsync(cancellationToken);
+
+        var output = Workspace.PrepareOutput(State.Attempt, _sandbox.SandboxUid);
+        var spec = new SandboxContainerSpec(
+            State.ContainerName,
+            runtime.Image,
+            new Dictionary<string, string>
+            {
+                [SandboxLabels.RunId] = RunId,
+                [SandboxLabels.ModelId] = request.ModelId,
+                [SandboxLabels.Round] = request.Round.ToString(CultureInfo.InvariantCulture),
+                [SandboxLabels.Attempt] = State.Attempt.ToString(CultureInfo.InvariantCulture),
+            },
+            [
+                new SandboxMount(picklePath, "/input/model.pkl", ReadOnly: true),
+                new SandboxMount(Path.Combine(round.StagedDirectory, StagedFeatures.MatrixFile), "/input/" + StagedFeatures.MatrixFile, ReadOnly: true),
+                new SandboxMount(Path.Combine(round.StagedDirectory, StagedFeatures.MetadataFile), "/input/" + StagedFeatures.MetadataFile, ReadOnly: true),
+                new SandboxMount(output, "/output", ReadOnly: false),
+            ]);
+        var containerId = await _engine.CreateAndStartAsync(spec, cancellationToken);
+        var observation = await _engine.InspectAsync(containerId, cancellationToken);
+
+        State.ContainerId = containerId;
+        State.ContainerStartedAt = observation?.StartedAt ?? _time.GetUtcNow();
+        State.Description = $"Running in sandbox container {State.ContainerName} with Python {runtime.FullPythonVersion}.";
+
+        await _state.WriteStateAsync(cancellationToken);
+
+        Workspace.AppendLog(LogLine($"attempt {State.Attempt}: started container {State.ContainerName} ({containerId[..12]}) from {runtime.Image}"));
+        LogContainerStarted(_logger, RunId, request.ModelId, request.Round, State.ContainerName, containerId, State.Attempt);
+    }
+
+    private async Task WatchContainerAsync(CancellationToken cancellationToken)
+    {
+        var request = State.Request!;
+        var name = State.ContainerName!;
+        var observation = await _engine.InspectAsync(name, cancellationToken);
+        if (observation is null)
+        {
+            await EndAttemptWithErrorAsync(
+                $"Sandbox container {name} disappeared before it reported a result. This is a platform error; the run is retried.",
+                cancellationToken);
+            return;
+        }
+
+        var startedAt = observation.StartedAt ?? State.ContainerStartedAt ?? _time.GetUtcNow();
+        if (observation.Running)
+        {
+            if (!State.KilledForTimeout && _time.GetUtcNow() - startedAt > _sandbox.WallClockLimit)
+            {
+                State.KilledForTimeout = true;
+
+                await _state.WriteStateAsync(cancellationToken);
+
+                LogTimeout(_logger, RunId, request.ModelId, request.Round, name, _sandbox.WallClockLimit);
+                await _engine.KillAsync(name, cancellationToken);
+            }
+
+            return;
+        }
+
+        var elapsed = (observation.FinishedAt ?? _time.GetUtcNow()) - startedAt;
+        var output = await _engine.ReadLogsAsync(name, _sandbox.LogLimitBytes, cancellationToken);
+        Workspace.AppendLog($"----- container {name}, attempt {State.Attempt}, exit code {observation.ExitCode} -----\n{output}\n----- end of container output -----\n");
+
+        var result = RunnerResult.TryRead(Workspace.ResultPath(State.Attempt), _sandbox.OutputLimitBytes);
+        var runtime = await RuntimeFactsAsync(request.Pickle.PythonVersion, cancellationToken);
+        var outcome = FailureClassifier.Classify(
+            new ContainerExit(observation.ExitCode, observation.OomKilled, State.KilledForTimeout, elapsed, result),
+            runtime);
+        State.PeakMemoryBytes = result?.PeakMemoryBytes;
+        State.Elapsed = elapsed;
+        LogContainerExited(_logger, RunId, request.ModelId, request.Round, name, observation.ExitCode, observation.OomKilled, outcome.Status, outcome.Reason);
+
+        switch (outcome.Status)
+        {
+            case RunStatus.Validating:
+                Transition(RunStatus.Validating, outcome.Description + " Checking them against the round's ids.");
+                await _state.WriteStateAsync(cancellationToken);
+                await ReleaseContainerAsync(name);
+                await ValidateAsync(cancellationToken);
+                break;
+            case RunStatus.Error:
+                await EndAttemptWithErrorAsync(outcome.Description, cancellationToken);
+                break;
+            default:
+                await FinishAsync(outcome.Status, outcome.Reason, outcome.Description);
+                await ReleaseContainerAsync(name);
+                break;
+        }
+    }
+
+    private async Task ValidateAsync(CancellationToken cancellationToken)
+    {
+        var request = State.Request!;
+        var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetAsync(request.Round)
+            ?? throw new InvalidOperationException($"Round {request.Round} vanished while run {RunId} was validating.");
+        var expectedIds = StagedFeatures.ReadMetadata(round.StagedDirectory).Ids;
+
+        var predictions = new FileInfo(Workspace.PredictionsPath(State.Attempt));
+        if (!predictions.Exists)
+        {
+            await FinishAsync(RunStatus.Failed, FailureReason.InvalidSubmission, "The model reported success but wrote no predictions.");
+            return;
+        }
+
+        if (predictions.Length > _sandbox.OutputLimitBytes)
+        {
+            await FinishAsync(
+                RunStatus.Failed,
+                FailureReason.InvalidSubmission,
+                $"The predictions file is {FailureClassifier.FormatBytes(predictions.Length)}, over the limit of {FailureClassifier.FormatBytes(_sandbox.OutputLimitBytes)}; return one row per live id.");
+            return;
+        }
+
+        var validation = PredictionValidator.ValidateCsv(predictions.FullName, expectedIds);
+        if (!validation.IsValid)
+        {
+            await FinishAsync(RunStatus.Failed, FailureReason.InvalidSubmission, validation.Error!);
+            return;
+        }
+
+        State.Submission = await SubmissionFiles.WriteAsync(
+            _storage.Root, request.ModelId, request.Round, RunId, expectedIds, validation.Values!, _time.GetUtcNow(), cancellationToken);
+        await FinishAsync(
+            RunStatus.Success,
+            FailureReason.None,
+            $"Stored {State.Submission.Rows} predictions as the submission for round {request.Round}.");
+    }
+
+    private async Task EndAttemptWithErrorAsync(string description, CancellationToken cancellationToken)
+    {
+        var request = State.Request!;
+        if (State.ContainerName is { } container)
+        {
+            await ReleaseContainerAsync(container);
+        }
+        else
+        {
+            _slots.Release(RunId);
+        }
+
+        if (State.Attempt >= _sandbox.MaxAttempts)
+        {
+            await FinishAsync(RunStatus.Error, FailureReason.None, $"{description} Gave up after {State.Attempt} attempts.");
+            return;
+        }
+
+        var delay = _sandbox.RetryBackoff * Math.Pow(2, State.Attempt - 1);
+        Transition(RunStatus.Error, $"{description} Retrying in {FailureClassifier.FormatDuration(delay)}.");
+        State.Attempt++;
+        State.ContainerName = null;
+        State.ContainerId = null;
+        State.ContainerStartedAt = null;
+        State.NotBefore = _time.GetUtcNow() + delay;
+        Transition(RunStatus.Pending, $"Waiting for a sandbox slot (attempt {State.Attempt} of {_sandbox.MaxAttempts}).");
+
+        await _state.WriteStateAsync(cancellationToken);
+
+        Workspace.AppendLog(LogLine($"error: {description} Attempt {State.Attempt} of {_sandbox.MaxAttempts} starts in {FailureClassifier.FormatDuration(delay)}."));
+        LogRetry(_logger, RunId, request.ModelId, request.Round, State.Attempt, delay, description);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task FinishAsync(RunStatus status, FailureReason reason, string description)
+    {
+        var request = State.Request!;
+        State.Reason = reason;
+        State.FinishedAt = _time.GetUtcNow();
+        Transition(status, description);
+
+        await _state.WriteStateAsync();
+
+        Workspace.AppendLog(LogLine($"{status}{(reason == FailureReason.None ? "" : $" ({reason})")}: {description}"));
+        LogFinished(_logger, RunId, request.ModelId, request.Round, status, reason, description);
+        await CompleteAsync();
+    }
+
+    /// <summary>Tells the model grain the run ended, then drops the reminder and the timer.</summary>
+    private async Task CompleteAsync()
+    {
+        if (!State.ModelNotified)
+        {
+            await GrainFactory.GetGrain<IModelGrain>(State.Request!.ModelId).OnRunFinishedAsync(Snapshot());
+            State.ModelNotified = true;
+
+            await _state.WriteStateAsync();
+        }
+
+        var reminder = await this.GetReminder(KeepAliveReminder);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    private async Task ReleaseContainerAsync(string containerName)
+    {
+        try
+        {
+            await _engine.RemoveAsync(containerName, CancellationToken.None);
+        }
+        catch (Exception exception) when (IsEngineFault(exception))
+        {
+            // The container is labelled with the run; the reaper removes it once the engine answers.
+            LogRemoveFailed(_logger, exception, RunId, containerName);
+        }
+
+        _slots.Release(RunId);
+    }
+
+    private static async Task<string?> CheckPickleFileAsync(string path, string sha256, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            return $"The uploaded pickle {path} is missing from the store. This is a platform error.";
+        }
+
+        var actual = await StagedFeatures.Sha256Async(path, cancellationToken);
+        return actual == sha256
+            ? null
+            : $"The uploaded pickle {path} has checksum {actual}, not the {sha256} recorded at upload. This is a platform storage error.";
+    }
+
+    private async Task<RuntimeFacts> RuntimeFactsAsync(string pythonVersion, CancellationToken cancellationToken)
+    {
+        var all = await _runtimes.ListAsync(cancellationToken);
+        var own = all.FirstOrDefault(r => r.PythonVersion == pythonVersion);
+        return new RuntimeFacts(
+            pythonVersion,
+            own?.FullPythonVersion ?? pythonVersion,
+            all.Select(r => r.PythonVersion).ToArray(),
+            own?.Libraries ?? new Dictionary<string, string>(),
+            _sandbox.MemoryBytes,
+            _sandbox.WallClockLimit);
+    }
+
+    private void Transition(RunStatus status, string description)
+    {
+        State.Status = status;
+        State.Description = description;
+        State.History.Add(new StatusChange(status, _time.GetUtcNow(), description));
+    }
+
+    private string LogLine(string text) =>
+        $"[{_time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ}] {text}\n";
+
+    private RunSnapshot Snapshot()
+    {
+        var request = State.Request!;
+        return new RunSnapshot
+        {
+            RunId = RunId,
+            ModelId = request.ModelId,
+            Round = request.Round,
+            Kind = request.Kind,
+            Status = State.Status,
+            Reason = State.Reason,
+            Description = State.Description,
+            Attempt = State.Attempt,
+            History = State.History.ToArray(),
+            QueuePosition = State.Status == RunStatus.Pending ? _queuePosition : null,
+            ContainerName = State.ContainerName,
+            ContainerStartedAt = State.ContainerStartedAt,
+            FinishedAt = State.FinishedAt,
+            Submission = State.Submission,
+            PeakMemoryBytes = State.PeakMemoryBytes,
+            PythonVersion = request.Pickle.PythonVersion,
+        };
+    }
+
+    private static bool IsTerminal(RunStatus status) => status is RunStatus.Success or RunStatus.Failed or RunStatus.Error;
+
+    private static bool IsEngineFault(Exception exception) =>
+        exception is DockerApiException or HttpRequestException or SocketException or TimeoutException
+        || (exception is IOException && exception.InnerException is SocketException);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of model {ModelId} for round {Round} ({Kind}) is queued")]
+    private static partial void LogQueued(ILogger logger, string runId, string modelId, int round, RunKind kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of model {ModelId} for round {Round} resumed in status {Status}, container {ContainerName}")]
+    private static partial void LogResumed(ILogger logger, string runId, string modelId, int round, RunStatus status, string? containerName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of model {ModelId} for round {Round} started container {ContainerName} ({ContainerId}), attempt {Attempt}")]
+    private static partial void LogContainerStarted(ILogger logger, string runId, string modelId, int round, string containerName, string containerId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of model {ModelId} for round {Round}: container {ContainerName} exited with code {ExitCode} (OOM killed: {OomKilled}); outcome {Status} {Reason}")]
+    private static partial void LogContainerExited(ILogger logger, string runId, string modelId, int round, string containerName, long exitCode, bool oomKilled, RunStatus status, FailureReason reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} of model {ModelId} for round {Round}: container {ContainerName} passed the wall-clock limit of {Limit}; killing it")]
+    private static partial void LogTimeout(ILogger logger, string runId, string modelId, int round, string containerName, TimeSpan limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} of model {ModelId} for round {Round} retries as attempt {Attempt} in {Delay}: {Cause}")]
+    private static partial void LogRetry(ILogger logger, string runId, string modelId, int round, int attempt, TimeSpan delay, string cause);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of model {ModelId} for round {Round} finished: {Status} {Reason}: {Description}")]
+    private static partial void LogFinished(ILogger logger, string runId, string modelId, int round, RunStatus status, FailureReason reason, string description);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} of model {ModelId} for round {Round}: the engine failed while driving container {ContainerName}")]
+    private static partial void LogEngineFault(ILogger logger, Exception exception, string runId, string? modelId, int? round, string? containerName);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} of model {ModelId} for round {Round}: the step in status {Status} failed; the next tick tries again")]
+    private static partial void LogStepFailed(ILogger logger, Exception exception, string runId, string? modelId, int? round, RunStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: removing container {ContainerName} failed; the reaper removes it later")]
+    private static partial void LogRemoveFailed(ILogger logger, Exception exception, string runId, string containerName);
+}

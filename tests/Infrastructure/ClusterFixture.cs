@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Configuration;
+using ModelUploads.Data;
+using ModelUploads.Models;
+using ModelUploads.Rounds;
+using ModelUploads.Runs;
+using ModelUploads.Silo.Hosting;
+using ModelUploads.Storage;
+using Orleans.TestingHost;
+
+namespace ModelUploads.Tests.Infrastructure;
+
+/// <summary>
+/// A one-silo TestCluster wired as production is (grain storage and reminders
+/// on a fresh PostgreSQL database, the real Docker engine and runtime images),
+/// with an open round of synthetic live data. Polling is fast and a run gets two
+/// attempts, so the tests see every transition in seconds.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private TestDatabase? _database;
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public string StorageRoot { get; private set; } = "";
+
+    public RoundInfo Round { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    internal TestDatabase Database => _database!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        var work = TestEnvironment.NewWorkDirectory("cluster");
+        StorageRoot = Path.Combine(work, "store");
+        var dataset = Path.Combine(work, "dataset");
+        await new SyntheticDataset { LiveRows = 600, FeatureCount = 24, TrainEras = 2, ValidationEras = 2, RowsPerEra = 200 }
+            .WriteAsync(dataset, CancellationToken.None);
+
+        Cluster = await StartClusterAsync(_database.ConnectionString, StorageRoot, serviceId: $"tests-{Guid.NewGuid():N}");
+        Round = await Grains.GetGrain<IRoundsGrain>(0).OpenAsync(Path.Combine(dataset, "live.parquet"));
+    }
+
+    internal static async Task<TestCluster> StartClusterAsync(string connectionString, string storageRoot, string serviceId)
+    {
+        var builder = new TestClusterBuilder(1);
+        builder.Options.ServiceId = serviceId;
+        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = connectionString,
+            ["Storage:Root"] = storageRoot,
+            ["Sandbox:PollInterval"] = "00:00:00.200",
+            ["Sandbox:MaxAttempts"] = "2",
+            ["Sandbox:RetryBackoff"] = "00:00:00.200",
+            ["Sandbox:Slots"] = "2",
+            ["Sandbox:WallClockLimit"] = "00:00:20",
+        }));
+        builder.AddSiloBuilderConfigurator<ModelUploadsSiloConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    /// <summary>
+    /// Creates a model and records the pickle at the path as its upload, as the gateway
+    /// does: the file goes into the store first, unless <paramref name="store"/> is false.
+    /// </summary>
+    public async Task<(IModelGrain Model, UploadReceipt Receipt)> UploadAsync(
+        string picklePath, string pythonVersion = TestEnvironment.DefaultPython, bool store = true)
+    {
+        var model = Grains.GetGrain<IModelGrain>($"model-{Guid.NewGuid():N}");
+        await model.CreateAsync(Path.GetFileNameWithoutExtension(picklePath));
+        var sha256 = await StagedFeatures.Sha256Async(picklePath, CancellationToken.None);
+        var stored = StoreLayout.PicklePath(StorageRoot, sha256);
+        if (store)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(stored)!);
+            File.Copy(picklePath, stored, overwrite: true);
+        }
+
+        var receipt = await model.SetUploadAsync(
+            new PickleReference(sha256, new FileInfo(picklePath).Length, Path.GetFileName(picklePath), pythonVersion, DateTimeOffset.UtcNow));
+        return (model, receipt);
+    }
+
+    /// <summary>Polls the run until it reaches a terminal status; fails with its last status after the deadline.</summary>
+    public async Task<RunSnapshot> WaitForEndAsync(string runId, TimeSpan? deadline = null)
+    {
+        var run = Grains.GetGrain<IRunGrain>(runId);
+        var stopAt = DateTime.UtcNow + (deadline ?? TimeSpan.FromMinutes(2));
+        RunSnapshot? last = null;
+        while (DateTime.UtcNow < stopAt)
+        {
+            last = await run.GetAsync();
+            if (last is { IsTerminal: true })
+            {
+                return last;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Run {runId} did not end; its last status was {last?.Status}: {last?.Description}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.StopAllSilosAsync();
+            await Cluster.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    private sealed class ModelUploadsSiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddModelUploads(siloBuilder.Configuration);
+    }
+}
