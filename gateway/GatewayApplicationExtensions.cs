@@ -34,6 +34,7 @@ public static class GatewayApplicationExtensions
         app.MapModelEndpoints(maxPickleBytes);
         app.MapRunEndpoints();
         app.MapRoundEndpoints();
+        app.MapValidationEndpoints();
         app.MapRuntimeEndpoints();
         return app;
     }

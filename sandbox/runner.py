@@ -10,12 +10,21 @@ the function and writes two files:
   "error_type", "message", "traceback"}, plus the Python version, the row
   count and the peak memory of the container's cgroup.
 
+While it runs, a thread writes the cgroup's peak memory to /output/peak_memory
+every 100 ms, so the silo still knows the peak when the kernel kills the
+container for running out of memory.
+
+The live features are /input/features.npy and /input/features.json. Validation
+data comes instead as folders /input/chunks/NNN, each with the same two files
+and holding whole eras; predict is called once per chunk, so memory stays
+within the limit whatever the validation set's size.
+
 A model error exits with code 3 after writing result.json. Any other non-zero
 exit without result.json is a crash of this runner, which the silo treats as
 a platform error.
 
 `python3 runner.py --describe` prints the runtime's Python and library
-versions as JSON instead.
+versions, and the top-level modules it can import, as JSON instead.
 """
 
 import importlib
@@ -23,7 +32,9 @@ import inspect
 import json
 import os
 import pickle
+import pkgutil
 import sys
+import threading
 import time
 import traceback
 
@@ -54,7 +65,9 @@ def describe():
             libraries[name] = importlib.import_module(name).__version__
         except Exception:  # an absent library is reported as missing, not as a crash
             libraries[name] = None
-    print(json.dumps({"python": python_version(), "libraries": libraries}))
+    modules = set(sys.builtin_module_names)
+    modules.update(module.name for module in pkgutil.iter_modules())
+    print(json.dumps({"python": python_version(), "libraries": libraries, "modules": sorted(modules)}))
 
 
 def peak_memory_bytes():
@@ -65,6 +78,20 @@ def peak_memory_bytes():
         except (OSError, ValueError):
             continue
     return None
+
+
+def watch_peak_memory():
+    """Write the cgroup's peak memory to /output/peak_memory until the process ends."""
+    path = os.path.join(OUTPUT_DIR, "peak_memory")
+    while True:
+        peak = peak_memory_bytes()
+        if peak is not None:
+            try:
+                with open(path, "w") as handle:
+                    handle.write(str(peak))
+            except OSError:
+                return
+        time.sleep(0.1)
 
 
 def write_result(result):
@@ -102,15 +129,23 @@ def load_function():
     return function
 
 
-def load_features(pd, np):
-    with open(os.path.join(INPUT_DIR, "features.json")) as handle:
+def load_features(pd, np, directory):
+    with open(os.path.join(directory, "features.json")) as handle:
         meta = json.load(handle)
-    matrix = np.load(os.path.join(INPUT_DIR, "features.npy"), mmap_mode="r")
+    matrix = np.load(os.path.join(directory, "features.npy"), mmap_mode="r")
     index = pd.Index(meta["ids"], name="id")
     features = pd.DataFrame(np.asarray(matrix), index=index, columns=meta["feature_names"], copy=False)
     features.insert(0, "data_type", meta["data_type"])
     features.insert(0, "era", meta["eras"])
     return features
+
+
+def feature_directories():
+    """The live folder, or the validation chunks in order."""
+    chunks = os.path.join(INPUT_DIR, "chunks")
+    if os.path.isdir(chunks):
+        return [os.path.join(chunks, name) for name in sorted(os.listdir(chunks))]
+    return [INPUT_DIR]
 
 
 def load_benchmark(pd, index):
@@ -146,16 +181,13 @@ def to_prediction_frame(result, pd):
     return result[["prediction"]]
 
 
-def write_predictions(frame, np):
+def write_predictions(frame, np, handle):
     values = frame["prediction"].to_numpy()
     if not np.issubdtype(values.dtype, np.number) or np.issubdtype(values.dtype, np.complexfloating):
         raise TypeError(f"the 'prediction' column has dtype {values.dtype}; return real numbers")
     values = values.astype("float64")
-    path = os.path.join(OUTPUT_DIR, "predictions.csv")
-    with open(path, "w") as handle:
-        handle.write("id,prediction\n")
-        for identifier, value in zip(frame.index, values):
-            handle.write(f"{identifier},{float(value)!r}\n")
+    for identifier, value in zip(frame.index, values):
+        handle.write(f"{identifier},{float(value)!r}\n")
     return len(values)
 
 
@@ -165,6 +197,7 @@ def main():
         return
 
     started = time.monotonic()
+    threading.Thread(target=watch_peak_memory, daemon=True).start()
     log(f"python {python_version()}, loading the pickle")
     # BaseException, because a pickle or a predict that calls sys.exit is still the model's doing.
     try:
@@ -175,19 +208,23 @@ def main():
     import numpy as np
     import pandas as pd
 
-    features = load_features(pd, np)
-    log(f"loaded {features.shape[0]} rows x {features.shape[1] - 2} features; calling predict")
+    rows = 0
+    with open(os.path.join(OUTPUT_DIR, "predictions.csv"), "w") as output:
+        output.write("id,prediction\n")
+        for directory in feature_directories():
+            features = load_features(pd, np, directory)
+            log(f"loaded {features.shape[0]} rows x {features.shape[1] - 2} features "
+                f"from {os.path.basename(directory) or directory}; calling predict")
+            try:
+                result = call_predict(function, features, pd)
+            except BaseException as error:
+                fail("predict", error)
 
-    try:
-        result = call_predict(function, features, pd)
-    except BaseException as error:
-        fail("predict", error)
-
-    try:
-        frame = to_prediction_frame(result, pd)
-        rows = write_predictions(frame, np)
-    except Exception as error:
-        fail("output", error)
+            try:
+                rows += write_predictions(to_prediction_frame(result, pd), np, output)
+            except Exception as error:
+                fail("output", error)
+            del features, result
 
     elapsed = time.monotonic() - started
     log(f"wrote {rows} predictions in {elapsed:.2f} s")

@@ -30,6 +30,12 @@ public static partial class SiloProgram
             await SchemaMigrator.ApplyAsync(SiloConfiguration.PostgresConnectionString(configuration), logger, CancellationToken.None);
         }
 
+        // Reproduction commands in run logs point at this gateway unless configured otherwise.
+        if (configuration["Sandbox:PublicGatewayUrl"] is null && configuration["Urls"] is { } urls)
+        {
+            configuration["Sandbox:PublicGatewayUrl"] = urls.Split(';')[0];
+        }
+
         var cluster = configuration.GetSection("Cluster");
         builder.UseOrleans(silo =>
         {

@@ -29,11 +29,13 @@ public static class ModelEndpoints
         models.MapPut("/{modelId}/compute", SetComputeAsync);
         models.MapPost("/{modelId}/trigger", TriggerAsync);
         models.MapGet("/{modelId}/runs", ListRunsAsync);
+        models.MapGet("/{modelId}/diagnostics", GetDiagnosticsAsync);
         models.MapGet("/{modelId}/submissions/{round:int}", GetSubmissionAsync);
         return routes;
     }
 
-    public sealed record CreateModelRequest(string? Name);
+    /// <summary>A new model; the owner groups models for the fair share of sandbox slots.</summary>
+    public sealed record CreateModelRequest(string? Name, string? Owner);
 
     public sealed record ComputeRequest(bool Enabled);
 
@@ -42,7 +44,7 @@ public static class ModelEndpoints
     private static async Task<Created<ModelSnapshot>> CreateAsync(CreateModelRequest request, IGrainFactory grains)
     {
         var modelId = $"model-{Guid.NewGuid():N}"[..22];
-        var model = await grains.GetGrain<IModelGrain>(modelId).CreateAsync(request.Name ?? "");
+        var model = await grains.GetGrain<IModelGrain>(modelId).CreateAsync(request.Name ?? "", request.Owner ?? "default");
         return TypedResults.Created($"/api/models/{modelId}", model);
     }
 
@@ -164,6 +166,26 @@ public static class ModelEndpoints
         var model = await grains.GetGrain<IModelGrain>(modelId).GetAsync();
         var runs = await Task.WhenAll(model.RunIds.Select(id => grains.GetGrain<IRunGrain>(id).GetAsync()));
         return TypedResults.Ok(runs.OfType<RunSnapshot>().ToArray());
+    }
+
+    /// <summary>The diagnostics of the current upload's validation run: per-era correlations and the summary.</summary>
+    private static async Task<Ok<ValidationDiagnostics>> GetDiagnosticsAsync(string modelId, IGrainFactory grains)
+    {
+        var model = await grains.GetGrain<IModelGrain>(modelId).GetAsync();
+        if (model.ValidationRunId is not { } runId || await grains.GetGrain<IRunGrain>(runId).GetAsync() is not { } run)
+        {
+            throw new Errors.ModelUploadsException(
+                Errors.ProblemKind.NotFound,
+                "No diagnostics",
+                $"Model '{model.Name}' has no validation run. Diagnostics come from running an upload on the validation data, which an operator stages with POST /api/validation.");
+        }
+
+        return run.Diagnostics is { } diagnostics
+            ? TypedResults.Ok(diagnostics)
+            : throw new Errors.ModelUploadsException(
+                Errors.ProblemKind.Conflict,
+                "Diagnostics not ready",
+                $"The validation run '{runId}' is {run.Status}: {run.Description} Diagnostics exist once it reaches Success.");
     }
 
     private static async Task<Results<FileStreamHttpResult, NotFound<ProblemDetails>>> GetSubmissionAsync(

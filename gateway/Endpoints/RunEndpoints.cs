@@ -12,6 +12,7 @@ public static class RunEndpoints
         var runs = routes.MapGroup("/api/runs").WithTags("Runs");
         runs.MapGet("/{runId}", GetAsync);
         runs.MapGet("/{runId}/log", GetLogAsync);
+        runs.MapGet("/{runId}/inputs.tar", GetInputsAsync);
         return routes;
     }
 
@@ -20,6 +21,17 @@ public static class RunEndpoints
         var run = await grains.GetGrain<IRunGrain>(runId).GetAsync()
             ?? throw ModelUploadsException.NotFound("Run", runId);
         return TypedResults.Ok(run);
+    }
+
+    /// <summary>Streams the run's pickle and features as a tar archive, for reproducing the run locally.</summary>
+    private static async Task GetInputsAsync(
+        string runId, HttpContext context, IGrainFactory grains, Microsoft.Extensions.Options.IOptions<GatewayOptions> options)
+    {
+        var run = await grains.GetGrain<IRunGrain>(runId).GetAsync()
+            ?? throw ModelUploadsException.NotFound("Run", runId);
+        context.Response.ContentType = "application/x-tar";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{runId}-inputs.tar\"";
+        await RunInputsArchive.WriteAsync(context.Response.Body, run, options.Value.Root, grains, context.RequestAborted);
     }
 
     private static async Task<ContentHttpResult> GetLogAsync(string runId, IGrainFactory grains)

@@ -19,10 +19,15 @@ internal static class PickleHeader
             return $"The file '{fileName}' is empty. Upload the file that cloudpickle.dump wrote.";
         }
 
-        if (size < 3 || head[0] != ProtoOpcode)
+        if (head[0] != ProtoOpcode)
         {
             return $"The file '{fileName}' is not a binary pickle: it starts with 0x{head[0]:x2} where a pickle starts with 0x80. "
                 + "Upload the file that cloudpickle.dump(predict, file) wrote.";
+        }
+
+        if (size < 3)
+        {
+            return $"The file '{fileName}' has only {size} bytes, too few for a pickle, so it is truncated. Upload the whole file again.";
         }
 
         if (head[1] is < 2 or > 5)

@@ -10,9 +10,9 @@ namespace ModelUploads.Models;
 [Alias("ModelUploads.IModelGrain")]
 public interface IModelGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the model; creating one that exists raises a conflict.</summary>
+    /// <summary>Creates the model for an owner; creating one that exists raises a conflict.</summary>
     [Alias("Create")]
-    Task<ModelSnapshot> CreateAsync(string name);
+    Task<ModelSnapshot> CreateAsync(string name, string owner);
 
     /// <summary>Returns the model; raises not-found when it was never created.</summary>
     [Alias("Get")]

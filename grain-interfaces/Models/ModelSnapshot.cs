@@ -17,4 +17,10 @@ public sealed record ModelSnapshot
     /// <summary>The stored submission of each round, keyed by round number.</summary>
     [Id(5)] public required IReadOnlyDictionary<int, SubmissionInfo> Submissions { get; init; }
     [Id(6)] public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The validation run of the current upload, whose diagnostics the model shows.</summary>
+    [Id(7)] public string? ValidationRunId { get; init; }
+
+    /// <summary>Who the model belongs to.</summary>
+    [Id(8)] public required string Owner { get; init; }
 }

@@ -10,4 +10,5 @@ public sealed record RunRequest(
     [property: Id(2)] int Round,
     [property: Id(3)] RunKind Kind,
     [property: Id(4)] PickleReference Pickle,
-    [property: Id(5)] DateTimeOffset RequestedAt);
+    [property: Id(5)] DateTimeOffset RequestedAt,
+    [property: Id(6)] string Owner);

@@ -23,5 +23,11 @@ public sealed record RunSnapshot
     [Id(14)] public long? PeakMemoryBytes { get; init; }
     [Id(15)] public required string PythonVersion { get; init; }
 
+    /// <summary>The diagnostics of a successful validation run; null for live runs.</summary>
+    [Id(16)] public ValidationDiagnostics? Diagnostics { get; init; }
+
+    /// <summary>Digest of the pickle the run executes.</summary>
+    [Id(17)] public required string PickleSha256 { get; init; }
+
     public bool IsTerminal => Status is RunStatus.Success or RunStatus.Failed or RunStatus.Error;
 }

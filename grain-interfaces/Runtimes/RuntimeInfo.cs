@@ -1,6 +1,9 @@
 namespace ModelUploads.Runtimes;
 
-/// <summary>A sandbox runtime image, with the versions read from the image itself.</summary>
+/// <summary>
+/// A sandbox runtime image, with the Python and library versions and the top-level
+/// importable modules, all read from the image itself.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ModelUploads.RuntimeInfo")]
 public sealed record RuntimeInfo(
     [property: Id(0)] string PythonVersion,
@@ -8,4 +11,5 @@ public sealed record RuntimeInfo(
     [property: Id(2)] string ImageId,
     [property: Id(3)] string FullPythonVersion,
     [property: Id(4)] IReadOnlyDictionary<string, string> Libraries,
-    [property: Id(5)] bool IsDefault);
+    [property: Id(5)] bool IsDefault,
+    [property: Id(6)] IReadOnlyList<string> Modules);

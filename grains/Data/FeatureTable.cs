@@ -45,5 +45,19 @@ public sealed class FeatureTable
 
     public int RowCount => Ids.Count;
 
+    /// <summary>Copies rows [start, start + count) into a new table.</summary>
+    public FeatureTable Slice(int start, int count)
+    {
+        var values = Values.AsSpan(start * FeatureCount, count * FeatureCount).ToArray();
+        var targets = Targets.ToDictionary(t => t.Key, t => t.Value.AsSpan(start, count).ToArray());
+        return new FeatureTable(
+            Ids.Skip(start).Take(count).ToArray(),
+            Eras.Skip(start).Take(count).ToArray(),
+            DataTypes.Skip(start).Take(count).ToArray(),
+            FeatureNames,
+            values,
+            targets);
+    }
+
     public int FeatureCount => FeatureNames.Count;
 }

@@ -65,6 +65,50 @@ public static class StagedFeatures
         return metadata;
     }
 
+    /// <summary>Folder under a chunked staging folder that holds one subfolder per chunk.</summary>
+    public const string ChunksFolder = "chunks";
+
+    /// <summary>
+    /// Writes the table as chunks of whole eras, each at most <paramref name="maxRowsPerChunk"/>
+    /// rows unless a single era is larger, into DIRECTORY/chunks/000, 001 and so on.
+    /// Returns the chunk folders in order; their rows, in order, are the table's rows.
+    /// </summary>
+    public static IReadOnlyList<string> WriteChunks(FeatureTable table, string directory, int maxRowsPerChunk)
+    {
+        var chunks = new List<string>();
+        var start = 0;
+        while (start < table.RowCount)
+        {
+            var end = start;
+            while (end < table.RowCount)
+            {
+                var eraEnd = end + 1;
+                while (eraEnd < table.RowCount && table.Eras[eraEnd] == table.Eras[end])
+                {
+                    eraEnd++;
+                }
+
+                if (end > start && eraEnd - start > maxRowsPerChunk)
+                {
+                    break;
+                }
+
+                end = eraEnd;
+            }
+
+            var chunk = Path.Combine(directory, ChunksFolder, chunks.Count.ToString("D3", System.Globalization.CultureInfo.InvariantCulture));
+            Write(table.Slice(start, end - start), chunk);
+            chunks.Add(chunk);
+            start = end;
+        }
+
+        return chunks;
+    }
+
+    /// <summary>Lists a chunked staging folder's chunk folders in order.</summary>
+    public static IReadOnlyList<string> ChunkDirectories(string directory) =>
+        Directory.GetDirectories(Path.Combine(directory, ChunksFolder)).Order(StringComparer.Ordinal).ToArray();
+
     public static StagedFeaturesMetadata ReadMetadata(string directory)
     {
         var path = Path.Combine(directory, MetadataFile);

@@ -205,6 +205,20 @@ internal sealed partial class SandboxEngine : IDisposable
         }
     }
 
+    /// <summary>Writes the image as a `docker save` archive to the path, through a temporary file.</summary>
+    public async Task SaveImageAsync(string image, string path, CancellationToken cancellationToken)
+    {
+        var temporary = path + ".partial";
+        await using (var archive = await _client.Images.SaveImageAsync(image, cancellationToken).ConfigureAwait(false))
+        await using (var file = File.Create(temporary))
+        {
+            await archive.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        LogImageSaved(_logger, image, path);
+    }
+
     public async Task PingAsync(CancellationToken cancellationToken) =>
         await _client.System.PingAsync(cancellationToken).ConfigureAwait(false);
 
@@ -292,6 +306,9 @@ internal sealed partial class SandboxEngine : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Killed container {ContainerName}")]
     private static partial void LogContainerKilled(ILogger logger, string containerName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Saved image {Image} to {Path}")]
+    private static partial void LogImageSaved(ILogger logger, string image, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed container {ContainerName}")]
     private static partial void LogContainerRemoved(ILogger logger, string containerName);

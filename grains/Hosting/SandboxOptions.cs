@@ -11,8 +11,16 @@ public sealed class SandboxOptions
     /// <summary>Image repository; the image of Python X.Y is ImageRepository:pyX.Y.</summary>
     public string ImageRepository { get; set; } = "modeluploads-runtime";
 
-    /// <summary>Python versions offered, the first being the default.</summary>
-    public List<string> PythonVersions { get; set; } = ["3.11", "3.13"];
+    /// <summary>
+    /// Python versions offered, the first being the default; empty means
+    /// <see cref="DefaultPythonVersions"/>. (A list default would be appended to by
+    /// the configuration binder, not replaced.)
+    /// </summary>
+    public List<string> PythonVersions { get; set; } = [];
+
+    public static IReadOnlyList<string> DefaultPythonVersions { get; } = ["3.11", "3.13"];
+
+    public IReadOnlyList<string> OfferedPythonVersions => PythonVersions.Count > 0 ? PythonVersions : DefaultPythonVersions;
 
     public double Cpus { get; set; } = 1.0;
 
@@ -45,6 +53,9 @@ public sealed class SandboxOptions
 
     /// <summary>The uid and gid the sandbox processes run as; the runtime image defines it.</summary>
     public int SandboxUid { get; set; } = 10001;
+
+    /// <summary>The gateway's address as users reach it, for the reproduction commands in logs.</summary>
+    public string PublicGatewayUrl { get; set; } = "http://127.0.0.1:5080";
 
     public string ImageFor(string pythonVersion) => $"{ImageRepository}:py{pythonVersion}";
 

@@ -42,7 +42,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
 
     private string ModelId => this.GetPrimaryKeyString();
 
-    public async Task<ModelSnapshot> CreateAsync(string name)
+    public async Task<ModelSnapshot> CreateAsync(string name, string owner)
     {
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length is 0 or > MaxNameLength)
@@ -60,6 +60,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
 
         State.Created = true;
         State.Name = trimmed;
+        State.Owner = owner;
         State.CreatedAt = _time.GetUtcNow();
 
         await _state.WriteStateAsync();
@@ -110,13 +111,9 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
         await this.RegisterOrUpdateReminder(RoundReminder, _rounds.ModelCheckPeriod, _rounds.ModelCheckPeriod);
 
         var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetCurrentAsync();
-        if (round is null)
-        {
-            return new UploadReceipt(Snapshot(), null, null);
-        }
-
-        var runId = await StartLiveRunAsync(round.Number);
-        return new UploadReceipt(Snapshot(), runId, round.Number);
+        var liveRunId = round is null ? null : await StartLiveRunAsync(round.Number);
+        var validationRunId = await StartValidationRunAsync(round?.Number ?? 0);
+        return new UploadReceipt(Snapshot(), liveRunId, round?.Number, validationRunId);
     }
 
     public async Task<ModelSnapshot> RemoveUploadAsync()
@@ -250,8 +247,27 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
         return runId;
     }
 
-    private RunRequest NewRequest(string runId, int round) =>
-        new(runId, ModelId, round, RunKind.Live, State.Upload!, _time.GetUtcNow());
+    /// <summary>Runs the upload on the validation data for diagnostics; returns null when none is staged.</summary>
+    private async Task<string?> StartValidationRunAsync(int round)
+    {
+        if (await GrainFactory.GetGrain<IValidationDataGrain>(0).GetAsync() is null)
+        {
+            return null;
+        }
+
+        var runId = $"run-{Guid.NewGuid():N}";
+        State.ValidationRunId = runId;
+        State.RunIds.Insert(0, runId);
+
+        await _state.WriteStateAsync();
+
+        await GrainFactory.GetGrain<IRunGrain>(runId).StartAsync(NewRequest(runId, round, RunKind.Validation));
+        LogRunStarted(_logger, ModelId, round, runId);
+        return runId;
+    }
+
+    private RunRequest NewRequest(string runId, int round, RunKind kind = RunKind.Live) =>
+        new(runId, ModelId, round, kind, State.Upload!, _time.GetUtcNow(), State.Owner);
 
     private void EnsureCreated()
     {
@@ -265,11 +281,13 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
     {
         ModelId = ModelId,
         Name = State.Name,
+        Owner = State.Owner,
         ComputeEnabled = State.ComputeEnabled,
         Upload = State.Upload,
         RunIds = State.RunIds.ToArray(),
         Submissions = new Dictionary<int, SubmissionInfo>(State.Submissions),
         CreatedAt = State.CreatedAt,
+        ValidationRunId = State.ValidationRunId,
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created model {ModelId} named {Name}")]

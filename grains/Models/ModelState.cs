@@ -20,4 +20,10 @@ public sealed class ModelState
     /// <summary>The live run started for each round, so each round gets one run unless triggered again.</summary>
     [Id(6)] public Dictionary<int, string> LiveRunByRound { get; set; } = [];
     [Id(7)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The validation run started for the current upload.</summary>
+    [Id(8)] public string? ValidationRunId { get; set; }
+
+    /// <summary>Who the model belongs to; the run queue shares slots fairly between owners.</summary>
+    [Id(9)] public string Owner { get; set; } = "";
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelUploads.Data;
-using ModelUploads.Errors;
 using ModelUploads.Hosting;
 
 namespace ModelUploads.Rounds;
@@ -29,26 +28,7 @@ internal sealed partial class RoundsGrain(
 
     public async Task<RoundInfo> OpenAsync(string liveParquetPath)
     {
-        if (!File.Exists(liveParquetPath))
-        {
-            throw new ModelUploadsException(
-                ProblemKind.Invalid,
-                "Live file not found",
-                $"The live file '{liveParquetPath}' does not exist on the silo. Give the path of a live.parquet file in Numerai's layout.");
-        }
-
-        FeatureTable table;
-        try
-        {
-            table = await ParquetFeatureReader.ReadAsync(liveParquetPath, CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is InvalidDataException or IOException or NotSupportedException)
-        {
-            throw new ModelUploadsException(
-                ProblemKind.Invalid,
-                "Invalid live file",
-                $"The live file '{liveParquetPath}' could not be read: {exception.Message}");
-        }
+        var table = await DatasetFiles.ReadAsync(liveParquetPath, "live");
 
         var number = (state.State.Rounds.LastOrDefault()?.Number ?? 0) + 1;
         var directory = Path.Combine(storage.Value.Root, "rounds", $"round-{number}");

@@ -6,4 +6,5 @@ internal sealed record ContainerExit(
     bool OomKilled,
     bool KilledForTimeout,
     TimeSpan Elapsed,
-    RunnerResult? Result);
+    RunnerResult? Result,
+    long? PeakMemoryBytes);

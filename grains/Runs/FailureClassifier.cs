@@ -48,7 +48,7 @@ internal static class FailureClassifier
 
         if (exit.OomKilled)
         {
-            var peak = exit.Result?.PeakMemoryBytes is { } bytes ? $"; the peak seen was {FormatBytes(bytes)}" : "";
+            var peak = exit.PeakMemoryBytes is { } bytes ? $"; the peak seen was {FormatBytes(bytes)}" : "";
             return RunOutcome.Failed(
                 FailureReason.OutOfMemory,
                 $"The model used more than the memory limit of {FormatBytes(runtime.MemoryLimitBytes)} and was killed{peak}. "
@@ -111,9 +111,11 @@ internal static class FailureClassifier
                 $"predict returned something that is not a submission ({text})."),
             _ => RunOutcome.Failed(
                 FailureReason.ModelException,
-                $"predict raised {text}. The full traceback is in the run's log."),
+                $"predict raised {EndSentence(text)} The full traceback is in the run's log."),
         };
     }
+
+    private static string EndSentence(string text) => text.EndsWith('.') ? text : text + ".";
 
     private static string VersionAdvice(RuntimeFacts runtime) =>
         $"Upload the pickle for the Python version it was made with; available versions: {string.Join(", ", runtime.AvailablePythonVersions)}.";

@@ -60,10 +60,9 @@ internal static class PredictionValidator
     {
         var expected = new HashSet<string>(expectedIds, StringComparer.Ordinal);
         var seen = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);
-        var duplicated = new List<string>();
+        var duplicated = new HashSet<string>(StringComparer.Ordinal);
         var extra = new List<string>();
         var extraCount = 0;
-        var duplicateCount = 0;
         for (var i = 0; i < ids.Count; i++)
         {
             var id = ids[i];
@@ -83,17 +82,18 @@ internal static class PredictionValidator
                 continue;
             }
 
-            duplicateCount++;
-            if (duplicated.Count < ExampleCount)
-            {
-                duplicated.Add(id);
-            }
+            duplicated.Add(id);
         }
 
         var missing = expectedIds.Where(id => !seen.ContainsKey(id)).ToList();
-        if (missing.Count > 0 || extraCount > 0 || duplicateCount > 0)
+        if (missing.Count > 0 || extraCount > 0 || duplicated.Count > 0)
         {
-            return PredictionValidation.Invalid(DescribeIdProblems(expectedIds.Count, ids.Count, missing, extraCount, extra, duplicateCount, duplicated));
+            return PredictionValidation.Invalid(DescribeIdProblems(expectedIds.Count, ids.Count, missing, extraCount, extra, duplicated));
+        }
+
+        if (expectedIds.Count == 0)
+        {
+            return PredictionValidation.Invalid("The round has no ids to predict. This is a platform error.");
         }
 
         var ordered = new double[expectedIds.Count];
@@ -123,19 +123,20 @@ internal static class PredictionValidator
             }
         }
 
-        var mean = ordered.Average();
-        var variance = ordered.Sum(v => (v - mean) * (v - mean)) / ordered.Length;
-        if (!(variance > 0))
+        // Compared exactly, because the variance of equal values computed in floating point can come out
+        // a hair above zero.
+        var first = ordered[0];
+        if (Array.TrueForAll(ordered, v => v == first))
         {
             return PredictionValidation.Invalid(
-                $"All {ordered.Length} predictions are {Format(ordered[0])}; a submission needs predictions that differ (standard deviation above zero).");
+                $"All {ordered.Length} predictions are {Format(first)}; a submission needs predictions that differ (standard deviation above zero).");
         }
 
         return PredictionValidation.Valid(ordered);
     }
 
     private static string DescribeIdProblems(
-        int expectedCount, int rowCount, List<string> missing, int extraCount, List<string> extra, int duplicateCount, List<string> duplicated)
+        int expectedCount, int rowCount, List<string> missing, int extraCount, List<string> extra, HashSet<string> duplicated)
     {
         var parts = new List<string>();
         if (missing.Count > 0)
@@ -148,9 +149,9 @@ internal static class PredictionValidator
             parts.Add($"{extraCount} ids are not in the round (for example {Examples(extra)})");
         }
 
-        if (duplicateCount > 0)
+        if (duplicated.Count > 0)
         {
-            parts.Add($"{duplicateCount} ids appear more than once (for example {Examples(duplicated)})");
+            parts.Add($"{duplicated.Count} ids appear more than once (for example {Examples(duplicated)})");
         }
 
         return $"The predictions have {rowCount} rows for a round of {expectedCount} ids: {string.Join("; ", parts)}. "

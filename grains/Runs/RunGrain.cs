@@ -5,6 +5,7 @@ using Docker.DotNet;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelUploads.Data;
+using ModelUploads.Diagnostics;
 using ModelUploads.Docker;
 using ModelUploads.Hosting;
 using ModelUploads.Models;
@@ -73,7 +74,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             if (State.Status == RunStatus.Running)
             {
                 // The container keeps its slot across the restart: it is still running the model.
-                _slots.Adopt(RunId);
+                _slots.Adopt(RunId, State.Request.Owner);
             }
 
             StartTimer();
@@ -185,7 +186,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             return;
         }
 
-        if (!_slots.TryAcquire(RunId, out var position))
+        if (!_slots.TryAcquire(RunId, request.Owner, out var position))
         {
             _queuePosition = position;
             return;
@@ -201,10 +202,11 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             return;
         }
 
-        var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetAsync(request.Round);
-        if (round is null)
+        var inputs = await InputMountsAsync(request);
+        if (inputs is null)
         {
-            await EndAttemptWithErrorAsync($"Round {request.Round} has no staged live features. This is a platform error.", cancellationToken);
+            var missing = request.Kind == RunKind.Live ? $"Round {request.Round} has no staged live features" : "No validation data is staged";
+            await EndAttemptWithErrorAsync($"{missing}. This is a platform error.", cancellationToken);
             return;
         }
 
@@ -238,8 +240,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             },
             [
                 new SandboxMount(picklePath, "/input/model.pkl", ReadOnly: true),
-                new SandboxMount(Path.Combine(round.StagedDirectory, StagedFeatures.MatrixFile), "/input/" + StagedFeatures.MatrixFile, ReadOnly: true),
-                new SandboxMount(Path.Combine(round.StagedDirectory, StagedFeatures.MetadataFile), "/input/" + StagedFeatures.MetadataFile, ReadOnly: true),
+                .. inputs,
                 new SandboxMount(output, "/output", ReadOnly: false),
             ]);
         var containerId = await _engine.CreateAndStartAsync(spec, cancellationToken);
@@ -289,11 +290,12 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         Workspace.AppendLog($"----- container {name}, attempt {State.Attempt}, exit code {observation.ExitCode} -----\n{output}\n----- end of container output -----\n");
 
         var result = RunnerResult.TryRead(Workspace.ResultPath(State.Attempt), _sandbox.OutputLimitBytes);
+        var peakMemory = result?.PeakMemoryBytes ?? Workspace.ReadPeakMemory(State.Attempt);
         var runtime = await RuntimeFactsAsync(request.Pickle.PythonVersion, cancellationToken);
         var outcome = FailureClassifier.Classify(
-            new ContainerExit(observation.ExitCode, observation.OomKilled, State.KilledForTimeout, elapsed, result),
+            new ContainerExit(observation.ExitCode, observation.OomKilled, State.KilledForTimeout, elapsed, result, peakMemory),
             runtime);
-        State.PeakMemoryBytes = result?.PeakMemoryBytes;
+        State.PeakMemoryBytes = peakMemory;
         State.Elapsed = elapsed;
         LogContainerExited(_logger, RunId, request.ModelId, request.Round, name, observation.ExitCode, observation.OomKilled, outcome.Status, outcome.Reason);
 
@@ -318,9 +320,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
     private async Task ValidateAsync(CancellationToken cancellationToken)
     {
         var request = State.Request!;
-        var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetAsync(request.Round)
-            ?? throw new InvalidOperationException($"Round {request.Round} vanished while run {RunId} was validating.");
-        var expectedIds = StagedFeatures.ReadMetadata(round.StagedDirectory).Ids;
+        var expectedIds = await ExpectedIdsAsync(request);
 
         var predictions = new FileInfo(Workspace.PredictionsPath(State.Attempt));
         if (!predictions.Exists)
@@ -334,7 +334,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             await FinishAsync(
                 RunStatus.Failed,
                 FailureReason.InvalidSubmission,
-                $"The predictions file is {FailureClassifier.FormatBytes(predictions.Length)}, over the limit of {FailureClassifier.FormatBytes(_sandbox.OutputLimitBytes)}; return one row per live id.");
+                $"The predictions file is {FailureClassifier.FormatBytes(predictions.Length)}, over the limit of {FailureClassifier.FormatBytes(_sandbox.OutputLimitBytes)}; return one row per id.");
             return;
         }
 
@@ -345,12 +345,62 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             return;
         }
 
+        if (request.Kind == RunKind.Validation)
+        {
+            var data = await GrainFactory.GetGrain<IValidationDataGrain>(0).GetAsync()
+                ?? throw new InvalidOperationException($"The validation data vanished while run {RunId} was validating.");
+            var rows = StagedRows.Read(data.StagedDirectory);
+            State.Diagnostics = DiagnosticsCalculator.Compute(rows.Eras, validation.Values!, rows.Target, rows.Features, rows.FeatureNames.Count, rows.FeatureNames);
+            await FinishAsync(
+                RunStatus.Success,
+                FailureReason.None,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Computed diagnostics over {State.Diagnostics.Eras.Count} eras: mean correlation {State.Diagnostics.Mean:0.0000}, Sharpe {State.Diagnostics.Sharpe:0.00}."));
+            return;
+        }
+
         State.Submission = await SubmissionFiles.WriteAsync(
             _storage.Root, request.ModelId, request.Round, RunId, expectedIds, validation.Values!, _time.GetUtcNow(), cancellationToken);
         await FinishAsync(
             RunStatus.Success,
             FailureReason.None,
             $"Stored {State.Submission.Rows} predictions as the submission for round {request.Round}.");
+    }
+
+    /// <summary>The read-only mounts of the run's features, or null when they are not staged.</summary>
+    private async Task<IReadOnlyList<SandboxMount>?> InputMountsAsync(RunRequest request)
+    {
+        if (request.Kind == RunKind.Validation)
+        {
+            var data = await GrainFactory.GetGrain<IValidationDataGrain>(0).GetAsync();
+            return data is null
+                ? null
+                : [new SandboxMount(Path.Combine(data.StagedDirectory, StagedFeatures.ChunksFolder), "/input/" + StagedFeatures.ChunksFolder, ReadOnly: true)];
+        }
+
+        var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetAsync(request.Round);
+        return round is null
+            ? null
+            :
+            [
+                new SandboxMount(Path.Combine(round.StagedDirectory, StagedFeatures.MatrixFile), "/input/" + StagedFeatures.MatrixFile, ReadOnly: true),
+                new SandboxMount(Path.Combine(round.StagedDirectory, StagedFeatures.MetadataFile), "/input/" + StagedFeatures.MetadataFile, ReadOnly: true),
+            ];
+    }
+
+    private async Task<IReadOnlyList<string>> ExpectedIdsAsync(RunRequest request)
+    {
+        if (request.Kind == RunKind.Validation)
+        {
+            var data = await GrainFactory.GetGrain<IValidationDataGrain>(0).GetAsync()
+                ?? throw new InvalidOperationException($"The validation data vanished while run {RunId} was validating.");
+            return StagedRows.ReadIds(data.StagedDirectory);
+        }
+
+        var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetAsync(request.Round)
+            ?? throw new InvalidOperationException($"Round {request.Round} vanished while run {RunId} was validating.");
+        return StagedFeatures.ReadMetadata(round.StagedDirectory).Ids;
     }
 
     private async Task EndAttemptWithErrorAsync(string description, CancellationToken cancellationToken)
@@ -397,6 +447,11 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         await _state.WriteStateAsync();
 
         Workspace.AppendLog(LogLine($"{status}{(reason == FailureReason.None ? "" : $" ({reason})")}: {description}"));
+        if (status == RunStatus.Failed)
+        {
+            Workspace.AppendLog(ReproductionCommand.For(request, _sandbox));
+        }
+
         LogFinished(_logger, RunId, request.ModelId, request.Round, status, reason, description);
         await CompleteAsync();
     }
@@ -430,7 +485,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         }
         catch (Exception exception) when (IsEngineFault(exception))
         {
-            // The container is labelled with the run; the reaper removes it once the engine answers.
+            // The container carries the run's labels, so the reaper removes it once the engine responds.
             LogRemoveFailed(_logger, exception, RunId, containerName);
         }
 
@@ -494,6 +549,8 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             Submission = State.Submission,
             PeakMemoryBytes = State.PeakMemoryBytes,
             PythonVersion = request.Pickle.PythonVersion,
+            Diagnostics = State.Diagnostics,
+            PickleSha256 = request.Pickle.Sha256,
         };
     }
 

@@ -38,4 +38,7 @@ public sealed class RunState
     /// <summary>Whether the model grain has recorded the terminal status.</summary>
     [Id(15)] public bool ModelNotified { get; set; }
     [Id(16)] public TimeSpan? Elapsed { get; set; }
+
+    /// <summary>The diagnostics of a successful validation run.</summary>
+    [Id(17)] public ValidationDiagnostics? Diagnostics { get; set; }
 }

@@ -20,6 +20,21 @@ internal sealed partial class RunWorkspace(string root, string runId)
 
     public string ResultPath(int attempt) => Path.Combine(OutputDirectory(attempt), "result.json");
 
+    /// <summary>Reads the peak memory the runner last wrote, which survives an out-of-memory kill.</summary>
+    public long? ReadPeakMemory(int attempt)
+    {
+        var path = Path.Combine(OutputDirectory(attempt), "peak_memory");
+        var file = new FileInfo(path);
+        if (!file.Exists || file.Length > 32)
+        {
+            return null;
+        }
+
+        return long.TryParse(File.ReadAllText(path).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
+            ? bytes
+            : null;
+    }
+
     public string PicklePath(string sha256) => StoreLayout.PicklePath(root, sha256);
 
     public static string SubmissionPath(string root, string modelId, int round, string runId) =>

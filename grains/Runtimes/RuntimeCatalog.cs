@@ -12,8 +12,9 @@ namespace ModelUploads.Runtimes;
 /// up once and then cached; <see cref="RefreshAsync"/> looks again.
 /// </summary>
 internal sealed partial class RuntimeCatalog(
-    SandboxEngine engine, IOptions<SandboxOptions> options, ILogger<RuntimeCatalog> logger) : IDisposable
+    SandboxEngine engine, IOptions<SandboxOptions> options, IOptions<StorageOptions> storage, ILogger<RuntimeCatalog> logger) : IDisposable
 {
+    private readonly Dictionary<string, Task> _exports = [];
     private static readonly string[] DescribeCommand = ["python3", "/opt/modeluploads/runner.py", "--describe"];
 
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -41,7 +42,7 @@ internal sealed partial class RuntimeCatalog(
         try
         {
             var found = new List<RuntimeInfo>();
-            foreach (var version in options.Value.PythonVersions)
+            foreach (var version in options.Value.OfferedPythonVersions.Distinct(StringComparer.Ordinal))
             {
                 var image = options.Value.ImageFor(version);
                 var imageId = await engine.FindImageIdAsync(image, cancellationToken).ConfigureAwait(false);
@@ -56,7 +57,7 @@ internal sealed partial class RuntimeCatalog(
                 var libraries = description.Libraries
                     .Where(l => l.Value is not null)
                     .ToDictionary(l => l.Key, l => l.Value!, StringComparer.Ordinal);
-                found.Add(new RuntimeInfo(version, image, imageId, description.Python, libraries, IsDefault: found.Count == 0));
+                found.Add(new RuntimeInfo(version, image, imageId, description.Python, libraries, IsDefault: found.Count == 0, description.Modules));
                 LogRuntimeFound(logger, image, description.Python);
             }
 
@@ -69,7 +70,49 @@ internal sealed partial class RuntimeCatalog(
         }
     }
 
+    public async Task<RuntimeArchive> ExportImageAsync(string pythonVersion, CancellationToken cancellationToken)
+    {
+        var runtime = await FindAsync(pythonVersion, cancellationToken).ConfigureAwait(false)
+            ?? throw new Errors.ModelUploadsException(
+                Errors.ProblemKind.NotFound,
+                "Runtime not found",
+                $"No runtime has Python version '{pythonVersion}'. List the runtimes with GET /api/runtimes.");
+
+        // Named by image id, so a rebuilt image gets a new archive.
+        var path = Path.Combine(storage.Value.Root, "runtimes", $"{runtime.ImageId.Replace("sha256:", "", StringComparison.Ordinal)}.tar");
+        if (File.Exists(path))
+        {
+            return new RuntimeArchive(pythonVersion, Ready: true, path, runtime.Image);
+        }
+
+        lock (_exports)
+        {
+            if (!_exports.TryGetValue(path, out var export) || export.IsCompleted)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                _exports[path] = Task.Run(() => SaveAsync(runtime.Image, path), CancellationToken.None);
+            }
+        }
+
+        return new RuntimeArchive(pythonVersion, Ready: false, path, runtime.Image);
+    }
+
     public void Dispose() => _gate.Dispose();
+
+    private async Task SaveAsync(string image, string path)
+    {
+        try
+        {
+            await engine.SaveImageAsync(image, path, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            LogExportFailed(logger, exception, image);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Saving image {Image} as an archive failed; the next request tries again")]
+    private static partial void LogExportFailed(ILogger logger, Exception exception, string image);
 
     private static RuntimeDescription ParseDescription(string output, string image)
     {

@@ -7,4 +7,6 @@ namespace ModelUploads.Runtimes;
 internal sealed class RuntimeCatalogGrain(RuntimeCatalog catalog) : Grain, IRuntimeCatalogGrain
 {
     public Task<IReadOnlyList<RuntimeInfo>> ListAsync() => catalog.ListAsync(CancellationToken.None);
+
+    public Task<RuntimeArchive> ExportImageAsync(string pythonVersion) => catalog.ExportImageAsync(pythonVersion, CancellationToken.None);
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace ModelUploads.Runtimes;
 
-/// <summary>What `runner.py --describe` prints: the Python version and each library's version or null.</summary>
+/// <summary>What `runner.py --describe` prints: the Python version and each library's version or null, and the importable top-level modules.</summary>
 internal sealed class RuntimeDescription
 {
     internal static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
@@ -10,4 +10,6 @@ internal sealed class RuntimeDescription
     public string Python { get; init; } = "";
 
     public Dictionary<string, string?> Libraries { get; init; } = [];
+
+    public List<string> Modules { get; init; } = [];
 }

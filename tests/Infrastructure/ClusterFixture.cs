@@ -15,7 +15,7 @@ namespace ModelUploads.Tests.Infrastructure;
 /// with an open round of synthetic live data. Polling is fast and a run gets two
 /// attempts, so the tests see every transition in seconds.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
 
@@ -24,6 +24,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public string StorageRoot { get; private set; } = "";
 
     public RoundInfo Round { get; private set; } = null!;
+
+    /// <summary>Whether the fixture stages validation data, so that every upload also gets a validation run.</summary>
+    protected virtual bool StagesValidation => false;
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
@@ -35,12 +38,19 @@ public sealed class ClusterFixture : IAsyncLifetime
         var work = TestEnvironment.NewWorkDirectory("cluster");
         StorageRoot = Path.Combine(work, "store");
         var dataset = Path.Combine(work, "dataset");
-        await new SyntheticDataset { LiveRows = 600, FeatureCount = 24, TrainEras = 2, ValidationEras = 2, RowsPerEra = 200 }
+        await new SyntheticDataset { LiveRows = 600, FeatureCount = 24, TrainEras = 2, ValidationEras = 4, RowsPerEra = 200 }
             .WriteAsync(dataset, CancellationToken.None);
 
         Cluster = await StartClusterAsync(_database.ConnectionString, StorageRoot, serviceId: $"tests-{Guid.NewGuid():N}");
         Round = await Grains.GetGrain<IRoundsGrain>(0).OpenAsync(Path.Combine(dataset, "live.parquet"));
+        if (StagesValidation)
+        {
+            await Grains.GetGrain<IValidationDataGrain>(0).SetAsync(Path.Combine(dataset, "validation.parquet"));
+        }
     }
+
+    /// <summary>The test silos' container memory limit, lower than production's so the out-of-memory test is quick.</summary>
+    public const long MemoryLimitBytes = 1L << 30;
 
     internal static async Task<TestCluster> StartClusterAsync(string connectionString, string storageRoot, string serviceId)
     {
@@ -55,6 +65,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Sandbox:RetryBackoff"] = "00:00:00.200",
             ["Sandbox:Slots"] = "2",
             ["Sandbox:WallClockLimit"] = "00:00:20",
+            ["Sandbox:MemoryBytes"] = MemoryLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Rounds:ValidationRowsPerChunk"] = "300",
         }));
         builder.AddSiloBuilderConfigurator<ModelUploadsSiloConfigurator>();
         var cluster = builder.Build();
@@ -67,10 +79,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// does: the file goes into the store first, unless <paramref name="store"/> is false.
     /// </summary>
     public async Task<(IModelGrain Model, UploadReceipt Receipt)> UploadAsync(
-        string picklePath, string pythonVersion = TestEnvironment.DefaultPython, bool store = true)
+        string picklePath, string pythonVersion = TestEnvironment.DefaultPython, bool store = true, string owner = "tests")
     {
         var model = Grains.GetGrain<IModelGrain>($"model-{Guid.NewGuid():N}");
-        await model.CreateAsync(Path.GetFileNameWithoutExtension(picklePath));
+        await model.CreateAsync(Path.GetFileNameWithoutExtension(picklePath), owner);
         var sha256 = await StagedFeatures.Sha256Async(picklePath, CancellationToken.None);
         var stored = StoreLayout.PicklePath(StorageRoot, sha256);
         if (store)
@@ -104,7 +116,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         throw new TimeoutException($"Run {runId} did not end; its last status was {last?.Status}: {last?.Description}");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Cluster is not null)
         {

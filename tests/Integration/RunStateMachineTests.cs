@@ -150,7 +150,7 @@ public sealed class RunStateMachineTests(ClusterFixture fixture) : IClassFixture
         var first = await grain.GetAsync();
 
         var again = await grain.StartAsync(new RunRequest(
-            receipt.LiveRunId!, "another-model", 99, RunKind.Live, receipt.Model.Upload!, DateTimeOffset.UtcNow));
+            receipt.LiveRunId!, "another-model", 99, RunKind.Live, receipt.Model.Upload!, DateTimeOffset.UtcNow, "tests"));
 
         Assert.NotNull(first);
         Assert.Equal(first.ModelId, again.ModelId);
