@@ -16,6 +16,9 @@ public static class ModelEndpoints
 
     private const int MaxFieldLength = 256;
 
+    /// <summary>Largest CSV submission; a round of 6,000 ids takes about 200 KB.</summary>
+    private const long MaxSubmissionBytes = 64L * 1024 * 1024;
+
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder routes, long maxPickleBytes)
     {
         var models = routes.MapGroup("/api/models").WithTags("Models");
@@ -31,6 +34,9 @@ public static class ModelEndpoints
         models.MapGet("/{modelId}/runs", ListRunsAsync);
         models.MapGet("/{modelId}/diagnostics", GetDiagnosticsAsync);
         models.MapGet("/{modelId}/submissions/{round:int}", GetSubmissionAsync);
+        models.MapPost("/{modelId}/submissions", SubmitAsync)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxSubmissionBytes))
+            .DisableAntiforgery();
         return routes;
     }
 
@@ -67,6 +73,7 @@ public static class ModelEndpoints
         StagedUpload? staged = null;
         string? fileName = null;
         string? pythonVersion = null;
+        IReadOnlyList<string> modules = [];
         try
         {
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
@@ -111,7 +118,8 @@ public static class ModelEndpoints
                 throw Problems.Problems.Invalid("Invalid pickle", headerProblem);
             }
 
-            await model.CheckUploadAllowedAsync(pythonVersion);
+            modules = ScanModules(staged, fileName);
+            await model.CheckUploadAllowedAsync(pythonVersion, modules);
         }
         catch
         {
@@ -126,7 +134,7 @@ public static class ModelEndpoints
         var stored = store.Commit(staged);
         try
         {
-            var pickle = new PickleReference(stored.Sha256, stored.SizeBytes, fileName, pythonVersion, DateTimeOffset.UtcNow);
+            var pickle = new PickleReference(stored.Sha256, stored.SizeBytes, fileName, pythonVersion, DateTimeOffset.UtcNow, modules);
             var receipt = await model.SetUploadAsync(pickle);
             return TypedResults.Accepted($"/api/models/{modelId}", receipt);
         }
@@ -151,6 +159,28 @@ public static class ModelEndpoints
 
     private static async Task<Ok<ModelSnapshot>> RemoveUploadAsync(string modelId, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IModelGrain>(modelId).RemoveUploadAsync());
+
+    /// <summary>
+    /// Walks the pickle's opcodes, without executing them, for the top-level modules it
+    /// imports; a file that is not a valid pickle is rejected with the scanner's reason.
+    /// </summary>
+    private static string[] ScanModules(StagedUpload staged, string fileName)
+    {
+        PickleScan scan;
+        using (var file = File.OpenRead(staged.TemporaryPath))
+        {
+            scan = PickleScanner.Scan(file, staged.SizeBytes);
+        }
+
+        if (scan.Error is not null)
+        {
+            throw Problems.Problems.Invalid("Invalid pickle", $"The file '{fileName}' is not a valid pickle: {scan.Error}");
+        }
+
+        // NOTE: modules that cloudpickle loads through its subimport helper (a module used as
+        // a global, such as `np`) are passed as plain strings, so the scan does not list them.
+        return scan.Modules.Select(m => m.Split('.')[0]).Distinct(StringComparer.Ordinal).ToArray();
+    }
 
     private static async Task<Ok<ModelSnapshot>> SetComputeAsync(string modelId, ComputeRequest request, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IModelGrain>(modelId).SetComputeEnabledAsync(request.Enabled));
@@ -186,6 +216,54 @@ public static class ModelEndpoints
                 Errors.ProblemKind.Conflict,
                 "Diagnostics not ready",
                 $"The validation run '{runId}' is {run.Status}: {run.Description} Diagnostics exist once it reaches Success.");
+    }
+
+    /// <summary>
+    /// Takes predictions as an `id,prediction` CSV, either as the request body or as the
+    /// `file` part of a multipart form, for a model without an upload.
+    /// </summary>
+    private static async Task<Created<SubmissionInfo>> SubmitAsync(
+        string modelId, HttpRequest request, IGrainFactory grains, Microsoft.Extensions.Options.IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    {
+        var model = grains.GetGrain<IModelGrain>(modelId);
+        await model.GetAsync();
+
+        var directory = Path.Combine(options.Value.Root, "submissions", "incoming");
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $"{Guid.NewGuid():N}.csv");
+        try
+        {
+            await using (var file = File.Create(temporary))
+            {
+                await (await SubmissionBodyAsync(request, cancellationToken)).CopyToAsync(file, cancellationToken);
+            }
+
+            var submission = await model.SubmitPredictionsAsync(temporary);
+            return TypedResults.Created($"/api/models/{modelId}/submissions/{submission.Round}", submission);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static async Task<Stream> SubmissionBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return request.Body;
+        }
+
+        var reader = new MultipartReader(MultipartBoundary(request.ContentType), request.Body);
+        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        {
+            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
+            {
+                return section.Body;
+            }
+        }
+
+        throw Problems.Problems.Invalid("Missing file", "The form has no file part. Send the CSV as the request body or as a file part named 'file'.");
     }
 
     private static async Task<Results<FileStreamHttpResult, NotFound<ProblemDetails>>> GetSubmissionAsync(

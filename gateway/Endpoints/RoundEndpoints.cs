@@ -16,6 +16,7 @@ public static class RoundEndpoints
         return routes;
     }
 
+    /// <summary>The live file of the round to open; null takes the next one from the data folder.</summary>
     public sealed record OpenRoundRequest(string? LiveFile);
 
     /// <summary>A round as the API shows it; the staging folder stays inside the platform.</summary>
@@ -27,12 +28,17 @@ public static class RoundEndpoints
 
     private static async Task<Ok<RoundResponse>> GetCurrentAsync(IGrainFactory grains)
     {
-        var round = await grains.GetGrain<IRoundsGrain>(0).GetCurrentAsync()
-            ?? throw new ModelUploadsException(
-                ProblemKind.NotFound,
-                "No round is open",
-                "No round is open. An operator opens one with POST /api/rounds and the path of a live.parquet file.");
-        return TypedResults.Ok(RoundResponse.From(round));
+        var rounds = grains.GetGrain<IRoundsGrain>(0);
+        if (await rounds.GetCurrentAsync() is { } round)
+        {
+            return TypedResults.Ok(RoundResponse.From(round));
+        }
+
+        var next = await rounds.GetNextOpenTimeAsync();
+        var when = next is { } opening
+            ? $"The next round opens at {opening.UtcDateTime:yyyy-MM-dd HH:mm} UTC."
+            : "No schedule is set, so rounds open only when an operator opens one with POST /api/rounds.";
+        throw new ModelUploadsException(ProblemKind.NotFound, "No round is open", $"No round is open. {when}");
     }
 
     private static async Task<Ok<RoundResponse>> GetAsync(int number, IGrainFactory grains)
@@ -42,14 +48,11 @@ public static class RoundEndpoints
         return TypedResults.Ok(RoundResponse.From(round));
     }
 
-    private static async Task<Created<RoundResponse>> OpenAsync(OpenRoundRequest request, IGrainFactory grains)
+    private static async Task<Created<RoundResponse>> OpenAsync(OpenRoundRequest? request, IGrainFactory grains)
     {
-        if (string.IsNullOrWhiteSpace(request.LiveFile))
-        {
-            throw Problems.Problems.Invalid("Missing live file", "Send {\"liveFile\": \"/path/to/live.parquet\"}, a live file in Numerai's parquet layout on the silo's disk.");
-        }
-
-        var round = await grains.GetGrain<IRoundsGrain>(0).OpenAsync(Path.GetFullPath(request.LiveFile));
+        // Without a live file the round takes the data folder's next one, as the schedule would.
+        var path = string.IsNullOrWhiteSpace(request?.LiveFile) ? null : Path.GetFullPath(request.LiveFile);
+        var round = await grains.GetGrain<IRoundsGrain>(0).OpenAsync(path);
         return TypedResults.Created($"/api/rounds/{round.Number}", RoundResponse.From(round));
     }
 }

@@ -19,11 +19,12 @@ public interface IModelGrain : IGrainWithStringKey
     Task<ModelSnapshot> GetAsync();
 
     /// <summary>
-    /// Raises the error an upload would get now (not found, or compute enabled),
-    /// so the gateway can reject before it stores any byte.
+    /// Raises the error an upload would get now: model not found, compute enabled,
+    /// unknown Python version, or a referenced top-level module the runtime lacks.
+    /// The gateway calls it before it keeps any byte of the upload.
     /// </summary>
     [Alias("CheckUploadAllowed")]
-    Task CheckUploadAllowedAsync(string pythonVersion);
+    Task CheckUploadAllowedAsync(string pythonVersion, IReadOnlyList<string> modules);
 
     /// <summary>Records a stored pickle as the model's upload and runs it for the open round.</summary>
     [Alias("SetUpload")]
@@ -40,6 +41,13 @@ public interface IModelGrain : IGrainWithStringKey
     /// <summary>Starts a live run for the open round now; returns its run id.</summary>
     [Alias("Trigger")]
     Task<string> TriggerAsync();
+
+    /// <summary>
+    /// Validates an `id,prediction` CSV file on the shared storage against the open
+    /// round and stores it as the model's submission. A model with an upload takes none.
+    /// </summary>
+    [Alias("SubmitPredictions")]
+    Task<SubmissionInfo> SubmitPredictionsAsync(string csvPath);
 
     /// <summary>Called by a run grain when its run reaches a terminal status.</summary>
     [Alias("OnRunFinished")]

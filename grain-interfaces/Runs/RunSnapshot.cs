@@ -29,5 +29,8 @@ public sealed record RunSnapshot
     /// <summary>Digest of the pickle the run executes.</summary>
     [Id(17)] public required string PickleSha256 { get; init; }
 
+    /// <summary>When the run started waiting for a slot, while it is Pending; queue time does not count against the wall-clock limit.</summary>
+    [Id(18)] public DateTimeOffset? WaitingSince { get; init; }
+
     public bool IsTerminal => Status is RunStatus.Success or RunStatus.Failed or RunStatus.Error;
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ModelUploads.Docker;
 using ModelUploads.Runs;
 using ModelUploads.Runtimes;
@@ -14,8 +15,9 @@ public static class GrainServiceCollectionExtensions
     {
         services.Configure<SandboxOptions>(configuration.GetSection(SandboxOptions.SectionName));
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.SectionName));
-        services.Configure<RoundOptions>(configuration.GetSection(RoundOptions.SectionName));
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<RoundOptions>().Bind(configuration.GetSection(RoundOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RoundOptions>, RoundOptionsValidator>();
+        services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
         services.AddSingleton<SandboxEngine>();
         services.AddSingleton<SandboxSlots>();
         services.AddSingleton<RuntimeCatalog>();

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelUploads.Data;
 using ModelUploads.Errors;
 using ModelUploads.Hosting;
 using ModelUploads.Rounds;
@@ -21,6 +23,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
     private readonly IPersistentState<ModelState> _state;
     private readonly RuntimeCatalog _runtimes;
     private readonly RoundOptions _rounds;
+    private readonly StorageOptions _storage;
     private readonly TimeProvider _time;
     private readonly ILogger<ModelGrain> _logger;
 
@@ -28,12 +31,14 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
         [PersistentState("model", StorageNames.Grains)] IPersistentState<ModelState> state,
         RuntimeCatalog runtimes,
         IOptions<RoundOptions> rounds,
-        TimeProvider time,
+        IOptions<StorageOptions> storage,
+        [FromKeyedServices(DomainClock.Key)] TimeProvider time,
         ILogger<ModelGrain> logger)
     {
         _state = state;
         _runtimes = runtimes;
         _rounds = rounds.Value;
+        _storage = storage.Value;
         _time = time;
         _logger = logger;
     }
@@ -75,7 +80,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
         return Task.FromResult(Snapshot());
     }
 
-    public async Task CheckUploadAllowedAsync(string pythonVersion)
+    public async Task CheckUploadAllowedAsync(string pythonVersion, IReadOnlyList<string> modules)
     {
         EnsureCreated();
         if (State.ComputeEnabled)
@@ -88,7 +93,8 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
         }
 
         var runtimes = await _runtimes.ListAsync(CancellationToken.None);
-        if (runtimes.All(r => r.PythonVersion != pythonVersion))
+        var runtime = runtimes.FirstOrDefault(r => r.PythonVersion == pythonVersion);
+        if (runtime is null)
         {
             var available = runtimes.Count == 0 ? "none (no runtime image is built)" : string.Join(", ", runtimes.Select(r => r.PythonVersion));
             throw new ModelUploadsException(
@@ -97,11 +103,24 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
                 $"Python version '{pythonVersion}' is not available. Available versions: {available}. "
                 + "Upload the pickle with the version it was made with.");
         }
+
+        var importable = runtime.Modules.ToHashSet(StringComparer.Ordinal);
+        var missing = modules.Where(m => !importable.Contains(m)).ToArray();
+        if (missing.Length > 0)
+        {
+            var libraries = string.Join(", ", runtime.Libraries.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key} {l.Value}"));
+            throw new ModelUploadsException(
+                ProblemKind.Invalid,
+                "Missing module",
+                $"The pickle references the module{(missing.Length == 1 ? "" : "s")} {string.Join(", ", missing.Select(m => $"'{m}'"))}, "
+                + $"which the Python {runtime.FullPythonVersion} runtime does not have. It has: {libraries}. "
+                + "Use only these libraries, or choose a runtime that has the module.");
+        }
     }
 
     public async Task<UploadReceipt> SetUploadAsync(PickleReference pickle)
     {
-        await CheckUploadAllowedAsync(pickle.PythonVersion);
+        await CheckUploadAllowedAsync(pickle.PythonVersion, pickle.Modules);
 
         State.Upload = pickle;
 
@@ -184,6 +203,38 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
         }
 
         return await StartLiveRunAsync(round.Number);
+    }
+
+    public async Task<SubmissionInfo> SubmitPredictionsAsync(string csvPath)
+    {
+        EnsureCreated();
+        if (State.Upload is not null)
+        {
+            throw new ModelUploadsException(
+                ProblemKind.Conflict,
+                "Model has an upload",
+                $"Model '{State.Name}' submits through its uploaded pickle, so it takes no API submissions. "
+                + $"Remove the upload first with DELETE /api/models/{ModelId}/upload.");
+        }
+
+        var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetCurrentAsync()
+            ?? throw new ModelUploadsException(ProblemKind.Conflict, "No round is open", "No round is open, so there is nothing to submit to. Wait for the next round to open.");
+        var ids = StagedFeatures.ReadMetadata(round.StagedDirectory).Ids;
+        var validation = PredictionValidator.ValidateCsv(csvPath, ids);
+        if (!validation.IsValid)
+        {
+            throw new ModelUploadsException(ProblemKind.Invalid, "Invalid submission", validation.Error!);
+        }
+
+        var submissionId = $"api-{Guid.NewGuid():N}";
+        var submission = await SubmissionFiles.WriteAsync(
+            _storage.Root, ModelId, round.Number, submissionId, ids, validation.Values!, _time.GetUtcNow(), CancellationToken.None);
+        State.Submissions[round.Number] = submission;
+
+        await _state.WriteStateAsync();
+
+        LogSubmissionStored(_logger, ModelId, round.Number, submissionId, submission.Rows);
+        return submission;
     }
 
     public async Task OnRunFinishedAsync(RunSnapshot run)
@@ -302,6 +353,6 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} started run {RunId} for round {Round}")]
     private static partial void LogRunStarted(ILogger logger, string modelId, int round, string runId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} stored run {RunId}'s {Rows} predictions as its submission for round {Round}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} stored {Rows} predictions from {RunId} as its submission for round {Round}")]
     private static partial void LogSubmissionStored(ILogger logger, string modelId, int round, string runId, int rows);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelUploads.Data;
@@ -7,15 +8,18 @@ namespace ModelUploads.Rounds;
 
 /// <summary>
 /// Opens rounds: it reads a live file in Numerai's parquet layout, stages its
-/// features in the form the sandbox reads, and records the round.
+/// features in the form the sandbox reads, and records the round. A reminder
+/// opens the next round from the data folder when the schedule says it is due.
 /// </summary>
 internal sealed partial class RoundsGrain(
     [PersistentState("rounds", StorageNames.Grains)] IPersistentState<RoundsState> state,
     IOptions<StorageOptions> storage,
     IOptions<RoundOptions> rounds,
-    TimeProvider time,
-    ILogger<RoundsGrain> logger) : Grain, IRoundsGrain
+    [FromKeyedServices(DomainClock.Key)] TimeProvider time,
+    ILogger<RoundsGrain> logger) : Grain, IRoundsGrain, IRemindable
 {
+    private const string ScheduleReminder = "round-schedule";
+
     public Task<RoundInfo?> GetCurrentAsync()
     {
         var now = time.GetUtcNow();
@@ -26,11 +30,52 @@ internal sealed partial class RoundsGrain(
     public Task<RoundInfo?> GetAsync(int number) =>
         Task.FromResult(state.State.Rounds.FirstOrDefault(r => r.Number == number));
 
-    public async Task<RoundInfo> OpenAsync(string liveParquetPath)
+    public Task<DateTimeOffset?> GetNextOpenTimeAsync() =>
+        Task.FromResult(rounds.Value.DataFolder.Length == 0 ? null : (DateTimeOffset?)NextScheduledOpening());
+
+    public async Task EnsureScheduledAsync()
     {
+        if (rounds.Value.DataFolder.Length == 0)
+        {
+            return;
+        }
+
+        if (state.State.ScheduleStartedAt is null)
+        {
+            state.State.ScheduleStartedAt = time.GetUtcNow();
+
+            await state.WriteStateAsync();
+        }
+
+        await this.RegisterOrUpdateReminder(ScheduleReminder, rounds.Value.SchedulerPeriod, rounds.Value.SchedulerPeriod);
+        var nextOpening = NextScheduledOpening();
+        LogScheduled(logger, nextOpening, rounds.Value.DataFolder);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (rounds.Value.DataFolder.Length == 0 || time.GetUtcNow() < NextScheduledOpening())
+        {
+            return;
+        }
+
+        try
+        {
+            await OpenAsync(null);
+        }
+        catch (Errors.ModelUploadsException exception)
+        {
+            // No live file yet, or an unreadable one: the next tick tries again.
+            LogScheduledOpenFailed(logger, exception, rounds.Value.DataFolder);
+        }
+    }
+
+    public async Task<RoundInfo> OpenAsync(string? liveParquetPath)
+    {
+        var number = (state.State.Rounds.LastOrDefault()?.Number ?? 0) + 1;
+        liveParquetPath ??= LiveFileFromDataFolder(number);
         var table = await DatasetFiles.ReadAsync(liveParquetPath, "live");
 
-        var number = (state.State.Rounds.LastOrDefault()?.Number ?? 0) + 1;
         var directory = Path.Combine(storage.Value.Root, "rounds", $"round-{number}");
         if (Directory.Exists(directory))
         {
@@ -55,6 +100,36 @@ internal sealed partial class RoundsGrain(
         LogOpened(logger, number, table.RowCount, table.FeatureCount, liveParquetPath);
         return round;
     }
+
+    /// <summary>The first scheduled opening after the latest round opened, or after the schedule started.</summary>
+    private DateTimeOffset NextScheduledOpening()
+    {
+        var after = state.State.Rounds.LastOrDefault()?.OpenedAt + TimeSpan.FromTicks(1)
+            ?? state.State.ScheduleStartedAt
+            ?? time.GetUtcNow();
+        return rounds.Value.NextOpeningAtOrAfter(after);
+    }
+
+    private string LiveFileFromDataFolder(int round)
+    {
+        var folder = rounds.Value.DataFolder;
+        if (folder.Length == 0)
+        {
+            throw new Errors.ModelUploadsException(
+                Errors.ProblemKind.Invalid,
+                "Missing live file",
+                "No live file was given and the setting Rounds:DataFolder is empty; send the path of a live.parquet file.");
+        }
+
+        var numbered = Path.Combine(folder, $"live_{round}.parquet");
+        return File.Exists(numbered) ? numbered : Path.Combine(folder, "live.parquet");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rounds open on schedule from {DataFolder}; the next opens at {NextOpening}")]
+    private static partial void LogScheduled(ILogger logger, DateTimeOffset nextOpening, string dataFolder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The scheduled round could not open from {DataFolder}; the next tick tries again")]
+    private static partial void LogScheduledOpenFailed(ILogger logger, Exception exception, string dataFolder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Opened round {Round} with {Rows} live rows and {Features} features from {LiveFile}")]
     private static partial void LogOpened(ILogger logger, int round, int rows, int features, string liveFile);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelUploads.Data;
@@ -13,7 +14,7 @@ internal sealed partial class ValidationDataGrain(
     [PersistentState("validation", StorageNames.Grains)] IPersistentState<ValidationDataState> state,
     IOptions<StorageOptions> storage,
     IOptions<RoundOptions> rounds,
-    TimeProvider time,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider time,
     ILogger<ValidationDataGrain> logger) : Grain, IValidationDataGrain
 {
     public Task<ValidationDataInfo?> GetAsync() => Task.FromResult(state.State.Current);

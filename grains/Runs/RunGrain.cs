@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http;
 using System.Net.Sockets;
 using Docker.DotNet;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelUploads.Data;
@@ -45,7 +46,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         RuntimeCatalog runtimes,
         IOptions<SandboxOptions> sandbox,
         IOptions<StorageOptions> storage,
-        TimeProvider time,
+        [FromKeyedServices(DomainClock.Key)] TimeProvider time,
         ILogger<RunGrain> logger)
     {
         _state = state;
@@ -551,6 +552,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             PythonVersion = request.Pickle.PythonVersion,
             Diagnostics = State.Diagnostics,
             PickleSha256 = request.Pickle.Sha256,
+            WaitingSince = State.Status == RunStatus.Pending ? State.History.LastOrDefault(h => h.Status == RunStatus.Pending)?.At : null,
         };
     }
 

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelUploads.Docker;
+using ModelUploads.Hosting;
 
 namespace ModelUploads.Runs;
 
@@ -10,7 +12,7 @@ namespace ModelUploads.Runs;
 /// a run whose record is gone. It looks once at start and then periodically.
 /// </summary>
 internal sealed partial class SandboxReaper(
-    SandboxEngine engine, IGrainFactory grains, TimeProvider time, ILogger<SandboxReaper> logger) : BackgroundService
+    SandboxEngine engine, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider time, ILogger<SandboxReaper> logger) : BackgroundService
 {
     /// <summary>How often the reaper looks; a leftover container costs no more than an idle process meanwhile.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromMinutes(5);

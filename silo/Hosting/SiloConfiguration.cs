@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ModelUploads.Hosting;
+using ModelUploads.Rounds;
 using Orleans.Configuration;
 using Orleans.Storage;
 
@@ -41,6 +42,9 @@ public static class SiloConfiguration
         }
 
         silo.Services.AddModelUploadsGrains(configuration);
+
+        // The rounds grain owns the schedule's reminder; registering it again on every start is harmless.
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IRoundsGrain>(0).EnsureScheduledAsync());
         return silo;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using ModelUploads.Data;
 using ModelUploads.Models;
 using ModelUploads.Rounds;
@@ -25,8 +26,24 @@ public class ClusterFixture : IAsyncLifetime
 
     public RoundInfo Round { get; private set; } = null!;
 
+    /// <summary>The folder of the synthetic dataset: train, validation and live files.</summary>
+    public string DatasetDirectory { get; private set; } = "";
+
     /// <summary>Whether the fixture stages validation data, so that every upload also gets a validation run.</summary>
     protected virtual bool StagesValidation => false;
+
+    /// <summary>Whether the fixture opens a round before its tests run.</summary>
+    protected virtual bool OpensRound => true;
+
+    /// <summary>Settings on top of the common test settings, given the dataset folder.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings(string datasetDirectory) => new Dictionary<string, string?>();
+
+    /// <summary>Services the silo gets on top of production's, such as a fake clock.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    private IReadOnlyDictionary<string, string?> Settings() => ExtraSettings(DatasetDirectory);
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
@@ -41,8 +58,13 @@ public class ClusterFixture : IAsyncLifetime
         await new SyntheticDataset { LiveRows = 600, FeatureCount = 24, TrainEras = 2, ValidationEras = 4, RowsPerEra = 200 }
             .WriteAsync(dataset, CancellationToken.None);
 
-        Cluster = await StartClusterAsync(_database.ConnectionString, StorageRoot, serviceId: $"tests-{Guid.NewGuid():N}");
-        Round = await Grains.GetGrain<IRoundsGrain>(0).OpenAsync(Path.Combine(dataset, "live.parquet"));
+        DatasetDirectory = dataset;
+        Cluster = await StartClusterAsync(_database.ConnectionString, StorageRoot, serviceId: $"tests-{Guid.NewGuid():N}", Settings(), ConfigureServices);
+        if (OpensRound)
+        {
+            Round = await Grains.GetGrain<IRoundsGrain>(0).OpenAsync(Path.Combine(dataset, "live.parquet"));
+        }
+
         if (StagesValidation)
         {
             await Grains.GetGrain<IValidationDataGrain>(0).SetAsync(Path.Combine(dataset, "validation.parquet"));
@@ -52,12 +74,19 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>The test silos' container memory limit, lower than production's so the out-of-memory test is quick.</summary>
     public const long MemoryLimitBytes = 1L << 30;
 
-    internal static async Task<TestCluster> StartClusterAsync(string connectionString, string storageRoot, string serviceId)
+    internal static async Task<TestCluster> StartClusterAsync(
+        string connectionString,
+        string storageRoot,
+        string serviceId,
+        IReadOnlyDictionary<string, string?>? extraSettings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = new TestClusterBuilder(1);
         builder.Options.ServiceId = serviceId;
+        ExtraServices[serviceId] = configureServices ?? (_ => { });
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            [ServiceIdSetting] = serviceId,
             ["ConnectionStrings:Postgres"] = connectionString,
             ["Storage:Root"] = storageRoot,
             ["Sandbox:PollInterval"] = "00:00:00.200",
@@ -67,7 +96,7 @@ public class ClusterFixture : IAsyncLifetime
             ["Sandbox:WallClockLimit"] = "00:00:20",
             ["Sandbox:MemoryBytes"] = MemoryLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Rounds:ValidationRowsPerChunk"] = "300",
-        }));
+        }.Concat(extraSettings ?? new Dictionary<string, string?>())));
         builder.AddSiloBuilderConfigurator<ModelUploadsSiloConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
@@ -92,8 +121,20 @@ public class ClusterFixture : IAsyncLifetime
         }
 
         var receipt = await model.SetUploadAsync(
-            new PickleReference(sha256, new FileInfo(picklePath).Length, Path.GetFileName(picklePath), pythonVersion, DateTimeOffset.UtcNow));
+            new PickleReference(sha256, new FileInfo(picklePath).Length, Path.GetFileName(picklePath), pythonVersion, DateTimeOffset.UtcNow, []));
         return (model, receipt);
+    }
+
+    /// <summary>Records a pickle written by make_pickles.py as an existing model's upload.</summary>
+    public async Task<UploadReceipt> UploadToAsync(IModelGrain model, string pickleName)
+    {
+        var picklePath = await TestPickles.PathAsync(pickleName);
+        var sha256 = await StagedFeatures.Sha256Async(picklePath, CancellationToken.None);
+        var stored = StoreLayout.PicklePath(StorageRoot, sha256);
+        Directory.CreateDirectory(Path.GetDirectoryName(stored)!);
+        File.Copy(picklePath, stored, overwrite: true);
+        return await model.SetUploadAsync(
+            new PickleReference(sha256, new FileInfo(picklePath).Length, pickleName, TestEnvironment.DefaultPython, DateTimeOffset.UtcNow, []));
     }
 
     /// <summary>Polls the run until it reaches a terminal status; fails with its last status after the deadline.</summary>
@@ -130,8 +171,17 @@ public class ClusterFixture : IAsyncLifetime
         }
     }
 
+    private const string ServiceIdSetting = "Tests:ServiceId";
+
+    /// <summary>Each cluster's extra services by service id; the silo configurator can take no arguments.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Action<IServiceCollection>> ExtraServices = new();
+
     private sealed class ModelUploadsSiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddModelUploads(siloBuilder.Configuration);
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddModelUploads(siloBuilder.Configuration);
+            ExtraServices[siloBuilder.Configuration[ServiceIdSetting]!](siloBuilder.Services);
+        }
     }
 }

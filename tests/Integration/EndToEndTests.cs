@@ -26,10 +26,8 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
     [Fact]
     public async Task UploadedModelRunsToSuccessAndSurvivesKill()
     {
-        // Given an open round and a trained xgboost pickle
+        // Given the open round, staged validation data and a trained xgboost pickle
         using var client = fixture.Client();
-        var round = await client.PostAsJsonAsync("/api/rounds", new { liveFile = fixture.LiveFile });
-        Assert.True(round.StatusCode == HttpStatusCode.Created, await round.Content.ReadAsStringAsync());
         var validation = await client.PostAsJsonAsync("/api/validation", new { file = fixture.ValidationFile });
         Assert.True(validation.StatusCode == HttpStatusCode.OK, await validation.Content.ReadAsStringAsync());
         var modelId = await SiloFixture.CreateModelAsync(client, "xgboost-e2e");
@@ -57,6 +55,11 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
         Assert.Equal(3, diagnostics!.Eras.Count);
         Assert.True(diagnostics.Mean > 0, $"mean correlation {diagnostics.Mean}");
 
+        // And the upload blocks enabling compute, with the way out in the message
+        using var compute = await client.PutAsJsonAsync($"/api/models/{modelId}/compute", new { enabled = true });
+        Assert.Equal(HttpStatusCode.Conflict, compute.StatusCode);
+        Assert.Contains($"DELETE /api/models/{modelId}/upload", await compute.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
         // When the silo is killed and started again
         fixture.Silo.Kill();
         await fixture.RestartAsync();
@@ -65,7 +68,10 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
         // Then the model and the run are as they were
         var model = await after.GetFromJsonAsync<ModelSnapshot>($"/api/models/{modelId}", Json);
         var runAfter = await after.GetFromJsonAsync<RunSnapshot>($"/api/runs/{run.RunId}", Json);
-        Assert.Equal(receipt.Model.Upload, model!.Upload);
+        Assert.Equal(receipt.Model.Upload!.Sha256, model!.Upload!.Sha256);
+        Assert.Equal(receipt.Model.Upload.UploadedAt, model.Upload.UploadedAt);
+        Assert.Equal(receipt.Model.Upload.Modules, model.Upload.Modules);
+        Assert.Contains("xgboost", model.Upload.Modules);
         Assert.Equal([receipt.ValidationRunId!, run.RunId], model.RunIds);
         Assert.Equal(run.Status, runAfter!.Status);
         Assert.Equal(run.History, runAfter.History);
@@ -79,6 +85,8 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
     [InlineData("text", "is not a binary pickle")]
     [InlineData("truncated", "is truncated")]
     [InlineData("python", "Python version '2.7' is not available")]
+    [InlineData("module", "references the module 'lightgbm', which the Python 3.11.2 runtime does not have")]
+    [InlineData("opcodes", "is not a valid pickle")]
     public async Task BadUploadGets400AndStoresNothing(string problem, string expectedMessage)
     {
         using var client = fixture.Client();
@@ -89,6 +97,8 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
             "empty" => (Array.Empty<byte>(), "3.11"),
             "text" => ("def predict(df): return df\n"u8.ToArray(), "3.11"),
             "truncated" => (pickle[..(pickle.Length / 2)], "3.11"),
+            "module" => (await File.ReadAllBytesAsync(await TestPickles.PathAsync("lightgbm_global.pkl")), "3.11"),
+            "opcodes" => (new byte[] { 0x80, 0x05, 0xff, 0xfe, (byte)'.' }, "3.11"),
             _ => (pickle, "2.7"),
         };
         var storedBefore = fixture.StoredFiles();
@@ -103,6 +113,29 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
         var model = await client.GetFromJsonAsync<ModelSnapshot>($"/api/models/{modelId}", Json);
         Assert.Null(model!.Upload);
         Assert.Empty(model.RunIds);
+    }
+
+    [Fact]
+    public async Task CsvSubmissionIsValidatedAndStored()
+    {
+        // Given a model without an upload and the open round's ids
+        using var client = fixture.Client();
+        var modelId = await SiloFixture.CreateModelAsync(client, "csv-submitter");
+        var round = await client.GetFromJsonAsync<JsonElement>("/api/rounds/current", Json);
+        var ids = Data.StagedFeatures.ReadMetadata(Path.Combine(fixture.StorageRoot, "rounds", $"round-{round.GetProperty("number").GetInt32()}")).Ids;
+
+        // When a constant CSV and then a valid one are posted
+        using var constant = await client.PostAsync(
+            $"/api/models/{modelId}/submissions", new StringContent("id,prediction\n" + string.Join("\n", ids.Select(id => $"{id},0.5")), System.Text.Encoding.UTF8, "text/csv"));
+        using var valid = await client.PostAsync(
+            $"/api/models/{modelId}/submissions", new StringContent("id,prediction\n" + string.Join("\n", ids.Select((id, i) => $"{id},{i / (double)ids.Count:R}")), System.Text.Encoding.UTF8, "text/csv"));
+
+        // Then the first is rejected by the same rules as a run's predictions and the second is stored
+        Assert.Equal(HttpStatusCode.BadRequest, constant.StatusCode);
+        Assert.Contains("are 0.5", await constant.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(valid.StatusCode == HttpStatusCode.Created, await valid.Content.ReadAsStringAsync());
+        var csv = await client.GetStringAsync($"/api/models/{modelId}/submissions/{round.GetProperty("number").GetInt32()}");
+        Assert.Equal(ids.Count + 1, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
     [Fact]
@@ -170,13 +203,14 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
     public sealed class SiloFixture : IAsyncLifetime
     {
         private TestDatabase? _database;
-        private string _storageRoot = "";
 
         internal SiloProcess Silo { get; private set; } = null!;
 
         public string LiveFile { get; private set; } = "";
 
         public string ValidationFile { get; private set; } = "";
+
+        public string StorageRoot { get; private set; } = "";
 
         public string XgboostPickle { get; private set; } = "";
 
@@ -194,14 +228,17 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
             XgboostPickle = await TestPickles.TrainXgboostAsync(train);
 
             _database = await TestDatabase.CreateAsync(applySchema: false);
-            _storageRoot = Path.Combine(work, "store");
-            Silo = await SiloProcess.StartAsync(_database.ConnectionString, _storageRoot);
+            StorageRoot = Path.Combine(work, "store");
+            Silo = await SiloProcess.StartAsync(_database.ConnectionString, StorageRoot);
+            using var client = Client();
+            using var round = await client.PostAsJsonAsync("/api/rounds", new { liveFile = LiveFile });
+            Assert.True(round.StatusCode == HttpStatusCode.Created, await round.Content.ReadAsStringAsync());
         }
 
         public async Task RestartAsync()
         {
             Silo.Dispose();
-            Silo = await SiloProcess.StartAsync(_database!.ConnectionString, _storageRoot);
+            Silo = await SiloProcess.StartAsync(_database!.ConnectionString, StorageRoot);
         }
 
         public HttpClient Client() => new() { BaseAddress = Silo.Address, Timeout = TimeSpan.FromSeconds(60) };
@@ -216,7 +253,7 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
         /// <summary>Every file under the pickle store, so a test can see that a rejected upload left none.</summary>
         public string[] StoredFiles()
         {
-            var pickles = Path.Combine(_storageRoot, "pickles");
+            var pickles = Path.Combine(StorageRoot, "pickles");
             return Directory.Exists(pickles)
                 ? Directory.GetFiles(pickles, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray()
                 : [];

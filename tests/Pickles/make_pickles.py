@@ -45,6 +45,11 @@ def sleeps(live_features):
     time.sleep(3600)
 
 
+def slow_rank_mean(live_features):
+    time.sleep(2)
+    return rank_mean(live_features)
+
+
 def allocates(live_features):
     blocks = []
     while True:
@@ -92,6 +97,7 @@ PICKLES = {
     "sleeps.pkl": sleeps,
     "not_callable.pkl": {"weights": [1, 2, 3]},
     "allocates.pkl": allocates,
+    "slow_rank_mean.pkl": slow_rank_mean,
     "imports_lightgbm.pkl": imports_lightgbm,
     "crashes_interpreter.pkl": crashes_interpreter,
     "two_arguments.pkl": two_arguments,
