@@ -40,6 +40,8 @@ trim_root() {
     "$root"/usr/share/locale/* "$root"/var/log/* "$root"/usr/include/*
   find "$root/usr/lib" -name '__pycache__' -prune -o -name 'tests' -path '*python3*' -type d -print0 \
     | xargs -0 -r rm -rf
+  # No setuid or setgid programs: no-new-privileges already disarms them, and this is a second layer.
+  find "$root" -xdev -type f -perm /6000 -exec chmod ug-s {} +
   # The sandbox user; a non-root uid with no home and no shell.
   echo "sandbox:x:$SANDBOX_UID:$SANDBOX_UID:sandbox:/nonexistent:/usr/sbin/nologin" >>"$root/etc/passwd"
   echo "sandbox:x:$SANDBOX_UID:" >>"$root/etc/group"

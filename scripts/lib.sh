@@ -57,6 +57,9 @@ debian_mirror() {
 
 engine_answers() { docker info >/dev/null 2>&1; }
 
+# Whether a dockerd whose PID the scripts recorded is alive.
+engine_started_here() { [ -f "$DATA_DIR/dockerd.pid" ] && kill -0 "$(cat "$DATA_DIR/dockerd.pid")" 2>/dev/null; }
+
 # Starts Debian's dockerd without a bridge or iptables rules where no engine
 # answers: sandboxes run with network "none", so they need neither.
 ensure_engine() {
@@ -175,6 +178,12 @@ prepare_machine() {
   ensure_engine
   ensure_postgres
   ensure_runtime_images
+}
+
+# Installs Debian's Chromium and its ChromeDriver, which the browser tests drive headless
+# from /usr/bin/chromium and /usr/bin/chromedriver, so nothing downloads a browser of its own.
+ensure_browser() {
+  ensure_packages chromium chromium-driver
 }
 
 SILO_DLL="$PROJECT_ROOT/silo/bin/Release/net10.0/ModelUploads.Silo.dll"

@@ -11,6 +11,7 @@ export MODELUPLOADS_RUNTIMES="${MODELUPLOADS_RUNTIMES:-3.11 3.13}"
 RESULTS="$DATA_DIR/test-results"
 
 prepare_machine
+ensure_browser
 say "building the solution"
 dotnet build "$PROJECT_ROOT/ModelUploads.sln" -c Release -v quiet -nologo >"$LOG_DIR/build.log" 2>&1 \
   || { tail -n 30 "$LOG_DIR/build.log"; die "the build failed; see $LOG_DIR/build.log"; }

@@ -1,7 +1,9 @@
 using ModelUploads.Gateway;
+using ModelUploads.Gateway.Auth;
 using ModelUploads.Silo.Commands;
 using ModelUploads.Silo.Database;
 using ModelUploads.Silo.Hosting;
+using Orleans.Dashboard;
 
 namespace ModelUploads.Silo;
 
@@ -9,7 +11,7 @@ namespace ModelUploads.Silo;
 /// The silo host. It applies the database schema, starts an Orleans silo, and
 /// co-hosts the HTTP gateway, whose endpoints call grains in-process. With a
 /// first argument of generate-data or stage-features it runs that data tool
-/// instead.
+/// instead, and with create-admin it creates an administrator in the running silo.
 /// </summary>
 public static partial class SiloProgram
 {
@@ -18,6 +20,11 @@ public static partial class SiloProgram
         if (DataCommands.IsCommand(args))
         {
             return await DataCommands.RunAsync(args);
+        }
+
+        if (AccountCommands.IsCommand(args))
+        {
+            return await AccountCommands.RunAsync(args);
         }
 
         // appsettings.json sits beside the assembly, whatever the working folder is.
@@ -36,20 +43,22 @@ public static partial class SiloProgram
             configuration["Sandbox:PublicGatewayUrl"] = urls.Split(';')[0];
         }
 
-        var cluster = configuration.GetSection("Cluster");
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                cluster.GetValue("SiloPort", 11111),
-                cluster.GetValue("GatewayPort", 30000),
-                serviceId: cluster.GetValue("ServiceId", "modeluploads") ?? "modeluploads",
-                clusterId: cluster.GetValue("ClusterId", "modeluploads") ?? "modeluploads");
+            silo.UsePostgresClustering(configuration);
             silo.AddModelUploads(configuration);
+            silo.AddDashboard();
         });
         builder.Services.AddModelUploadsGateway(configuration);
 
         var app = builder.Build();
         app.MapModelUploadsApi();
+
+        // The Orleans dashboard shows grain and silo statistics to administrators only. A browser
+        // reaches it through the web page, whose service worker adds the API key to its requests.
+        app.MapOrleansDashboard(routePrefix: "/dashboard")
+            .RequireAuthorization(AuthorizationPolicies.Administrator)
+            .ExcludeFromDescription();
         await app.RunAsync();
         return 0;
     }

@@ -1,14 +1,20 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using ModelUploads.Accounts;
+using ModelUploads.Gateway.Auth;
 using ModelUploads.Gateway.Uploads;
 using ModelUploads.Models;
 using ModelUploads.Runs;
 
 namespace ModelUploads.Gateway.Endpoints;
 
-/// <summary>Models: create, read, upload a pickle, compute setting, trigger, runs and submissions.</summary>
+/// <summary>
+/// Models: create, list, read, upload a pickle, compute setting, trigger, runs and submissions,
+/// and the administrators' disable. Each handler checks the caller's access through <see cref="ModelAccess"/>.
+/// </summary>
 public static class ModelEndpoints
 {
     /// <summary>Bytes of multipart framing and form fields allowed on top of the pickle itself.</summary>
@@ -23,6 +29,7 @@ public static class ModelEndpoints
     {
         var models = routes.MapGroup("/api/models").WithTags("Models");
         models.MapPost("/", CreateAsync);
+        models.MapGet("/", ListAsync);
         models.MapGet("/{modelId}", GetAsync);
         models.MapPost("/{modelId}/upload", UploadAsync)
             .WithMetadata(new RequestSizeLimitAttribute(maxPickleBytes + MultipartOverheadBytes))
@@ -37,25 +44,46 @@ public static class ModelEndpoints
         models.MapPost("/{modelId}/submissions", SubmitAsync)
             .WithMetadata(new RequestSizeLimitAttribute(MaxSubmissionBytes))
             .DisableAntiforgery();
+        models.MapPost("/{modelId}/disable", DisableAsync).RequireAuthorization(AuthorizationPolicies.Administrator);
         return routes;
     }
 
-    /// <summary>A new model; the owner groups models for the fair share of sandbox slots.</summary>
-    public sealed record CreateModelRequest(string? Name, string? Owner);
+    /// <summary>A new model, owned by the caller.</summary>
+    public sealed record CreateModelRequest(string? Name);
+
+    public sealed record DisableModelRequest(string? Reason);
 
     public sealed record ComputeRequest(bool Enabled);
 
     public sealed record TriggerResponse(string RunId);
 
-    private static async Task<Created<ModelSnapshot>> CreateAsync(CreateModelRequest request, IGrainFactory grains)
+    private static async Task<Created<ModelSnapshot>> CreateAsync(CreateModelRequest request, ClaimsPrincipal principal, IGrainFactory grains)
     {
-        var modelId = $"model-{Guid.NewGuid():N}"[..22];
-        var model = await grains.GetGrain<IModelGrain>(modelId).CreateAsync(request.Name ?? "", request.Owner ?? "default");
-        return TypedResults.Created($"/api/models/{modelId}", model);
+        var model = await grains.GetGrain<IUserGrain>(Caller.From(principal).UserId).CreateModelAsync(request.Name ?? "");
+        return TypedResults.Created($"/api/models/{model.ModelId}", model);
     }
 
-    private static async Task<Ok<ModelSnapshot>> GetAsync(string modelId, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IModelGrain>(modelId).GetAsync());
+    /// <summary>Lists the caller's own models, newest first. An administrator's list, too, contains only their own models.</summary>
+    private static async Task<Ok<ModelSnapshot[]>> ListAsync(ClaimsPrincipal principal, IGrainFactory grains)
+    {
+        var user = await grains.GetGrain<IUserGrain>(Caller.From(principal).UserId).GetAsync();
+        var models = await Task.WhenAll((user?.ModelIds ?? []).Reverse().Select(async modelId =>
+        {
+            try
+            {
+                return await grains.GetGrain<IModelGrain>(modelId).GetAsync();
+            }
+            catch (Errors.ModelUploadsException exception) when (exception.Kind == Errors.ProblemKind.NotFound)
+            {
+                // The user grain records an id before it creates the model, so a crash in between leaves an id without one.
+                return null;
+            }
+        }));
+        return TypedResults.Ok(models.OfType<ModelSnapshot>().ToArray());
+    }
+
+    private static async Task<Ok<ModelSnapshot>> GetAsync(string modelId, ClaimsPrincipal principal, IGrainFactory grains) =>
+        TypedResults.Ok(await ModelAccess.ReadAsync(grains, Caller.From(principal), modelId));
 
     /// <summary>
     /// Takes a multipart form with a `file` part (the pickle) and a
@@ -63,10 +91,16 @@ public static class ModelEndpoints
     /// if every check passes and the model accepts it.
     /// </summary>
     private static async Task<Accepted<UploadReceipt>> UploadAsync(
-        string modelId, HttpRequest request, IGrainFactory grains, PickleStore store, CancellationToken cancellationToken)
+        string modelId, HttpRequest request, ClaimsPrincipal principal, IGrainFactory grains, PickleStore store, CancellationToken cancellationToken)
     {
+        // Checked before any byte is read, so a disabled model's upload is rejected without being streamed.
+        var snapshot = await ModelAccess.ChangeAsync(grains, Caller.From(principal), modelId);
+        if (snapshot.Disabled)
+        {
+            throw Errors.ModelUploadsException.ModelDisabled(snapshot.Name, snapshot.DisabledReason ?? "");
+        }
+
         var model = grains.GetGrain<IModelGrain>(modelId);
-        await model.GetAsync();
 
         var boundary = MultipartBoundary(request.ContentType);
         var reader = new MultipartReader(boundary, request.Body);
@@ -146,9 +180,10 @@ public static class ModelEndpoints
         }
     }
 
-    private static async Task<FileStreamHttpResult> DownloadUploadAsync(string modelId, IGrainFactory grains, PickleStore store)
+    private static async Task<FileStreamHttpResult> DownloadUploadAsync(
+        string modelId, ClaimsPrincipal principal, IGrainFactory grains, PickleStore store)
     {
-        var model = await grains.GetGrain<IModelGrain>(modelId).GetAsync();
+        var model = await ModelAccess.ReadAsync(grains, Caller.From(principal), modelId);
         if (model.Upload is not { } upload)
         {
             throw new Errors.ModelUploadsException(Errors.ProblemKind.NotFound, "No upload", $"Model '{model.Name}' has no uploaded pickle.");
@@ -157,14 +192,17 @@ public static class ModelEndpoints
         return TypedResults.File(store.Open(upload.Sha256), "application/octet-stream", upload.FileName);
     }
 
-    private static async Task<Ok<ModelSnapshot>> RemoveUploadAsync(string modelId, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IModelGrain>(modelId).RemoveUploadAsync());
+    private static async Task<Ok<ModelSnapshot>> RemoveUploadAsync(string modelId, ClaimsPrincipal principal, IGrainFactory grains)
+    {
+        await ModelAccess.ChangeAsync(grains, Caller.From(principal), modelId);
+        return TypedResults.Ok(await grains.GetGrain<IModelGrain>(modelId).RemoveUploadAsync());
+    }
 
     /// <summary>
     /// Walks the pickle's opcodes, without executing them, for the top-level modules it
     /// imports; a file that is not a valid pickle is rejected with the scanner's reason.
     /// </summary>
-    private static string[] ScanModules(StagedUpload staged, string fileName)
+    internal static string[] ScanModules(StagedUpload staged, string fileName)
     {
         PickleScan scan;
         using (var file = File.OpenRead(staged.TemporaryPath))
@@ -182,32 +220,50 @@ public static class ModelEndpoints
         return scan.Modules.Select(m => m.Split('.')[0]).Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    private static async Task<Ok<ModelSnapshot>> SetComputeAsync(string modelId, ComputeRequest request, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IModelGrain>(modelId).SetComputeEnabledAsync(request.Enabled));
-
-    private static async Task<Accepted<TriggerResponse>> TriggerAsync(string modelId, IGrainFactory grains)
+    private static async Task<Ok<ModelSnapshot>> SetComputeAsync(
+        string modelId, ComputeRequest request, ClaimsPrincipal principal, IGrainFactory grains)
     {
+        await ModelAccess.ChangeAsync(grains, Caller.From(principal), modelId);
+        return TypedResults.Ok(await grains.GetGrain<IModelGrain>(modelId).SetComputeEnabledAsync(request.Enabled));
+    }
+
+    private static async Task<Accepted<TriggerResponse>> TriggerAsync(string modelId, ClaimsPrincipal principal, IGrainFactory grains)
+    {
+        await ModelAccess.ChangeAsync(grains, Caller.From(principal), modelId);
         var runId = await grains.GetGrain<IModelGrain>(modelId).TriggerAsync();
         return TypedResults.Accepted($"/api/runs/{runId}", new TriggerResponse(runId));
     }
 
-    private static async Task<Ok<RunSnapshot[]>> ListRunsAsync(string modelId, IGrainFactory grains)
+    /// <summary>Disables a model of any owner, who then reads the reason on the model and in every rejection.</summary>
+    private static async Task<Ok<ModelSnapshot>> DisableAsync(string modelId, DisableModelRequest? request, IGrainFactory grains)
     {
-        var model = await grains.GetGrain<IModelGrain>(modelId).GetAsync();
+        if (string.IsNullOrWhiteSpace(request?.Reason))
+        {
+            throw Problems.Problems.Invalid(
+                "Missing reason",
+                "Send {\"reason\": \"...\"} with why the model is disabled; its owner sees the reason on the model.");
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<IModelGrain>(modelId).DisableAsync(request.Reason));
+    }
+
+    private static async Task<Ok<RunSnapshot[]>> ListRunsAsync(string modelId, ClaimsPrincipal principal, IGrainFactory grains)
+    {
+        var model = await ModelAccess.ReadAsync(grains, Caller.From(principal), modelId);
         var runs = await Task.WhenAll(model.RunIds.Select(id => grains.GetGrain<IRunGrain>(id).GetAsync()));
         return TypedResults.Ok(runs.OfType<RunSnapshot>().ToArray());
     }
 
     /// <summary>The diagnostics of the current upload's validation run: per-era correlations and the summary.</summary>
-    private static async Task<Ok<ValidationDiagnostics>> GetDiagnosticsAsync(string modelId, IGrainFactory grains)
+    private static async Task<Ok<ValidationDiagnostics>> GetDiagnosticsAsync(string modelId, ClaimsPrincipal principal, IGrainFactory grains)
     {
-        var model = await grains.GetGrain<IModelGrain>(modelId).GetAsync();
+        var model = await ModelAccess.ReadAsync(grains, Caller.From(principal), modelId);
         if (model.ValidationRunId is not { } runId || await grains.GetGrain<IRunGrain>(runId).GetAsync() is not { } run)
         {
             throw new Errors.ModelUploadsException(
                 Errors.ProblemKind.NotFound,
                 "No diagnostics",
-                $"Model '{model.Name}' has no validation run. Diagnostics come from running an upload on the validation data, which an operator stages with POST /api/validation.");
+                $"Model '{model.Name}' has no validation run. Diagnostics come from running an upload on the validation data, which an administrator stages with POST /api/validation.");
         }
 
         return run.Diagnostics is { } diagnostics
@@ -223,10 +279,15 @@ public static class ModelEndpoints
     /// `file` part of a multipart form, for a model without an upload.
     /// </summary>
     private static async Task<Created<SubmissionInfo>> SubmitAsync(
-        string modelId, HttpRequest request, IGrainFactory grains, Microsoft.Extensions.Options.IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+        string modelId,
+        HttpRequest request,
+        ClaimsPrincipal principal,
+        IGrainFactory grains,
+        Microsoft.Extensions.Options.IOptions<GatewayOptions> options,
+        CancellationToken cancellationToken)
     {
+        await ModelAccess.ChangeAsync(grains, Caller.From(principal), modelId);
         var model = grains.GetGrain<IModelGrain>(modelId);
-        await model.GetAsync();
 
         var directory = Path.Combine(options.Value.Root, "submissions", "incoming");
         Directory.CreateDirectory(directory);
@@ -267,9 +328,9 @@ public static class ModelEndpoints
     }
 
     private static async Task<Results<FileStreamHttpResult, NotFound<ProblemDetails>>> GetSubmissionAsync(
-        string modelId, int round, IGrainFactory grains)
+        string modelId, int round, ClaimsPrincipal principal, IGrainFactory grains)
     {
-        var model = await grains.GetGrain<IModelGrain>(modelId).GetAsync();
+        var model = await ModelAccess.ReadAsync(grains, Caller.From(principal), modelId);
         if (!model.Submissions.TryGetValue(round, out var submission) || !File.Exists(submission.FilePath))
         {
             return TypedResults.NotFound(new ProblemDetails

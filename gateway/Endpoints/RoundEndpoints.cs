@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ModelUploads.Errors;
+using ModelUploads.Gateway.Auth;
 using ModelUploads.Rounds;
 
 namespace ModelUploads.Gateway.Endpoints;
 
-/// <summary>Rounds: the open round, and the operator's call that opens the next one.</summary>
+/// <summary>Rounds: the open round, and the administrators' call that opens the next one.</summary>
 public static class RoundEndpoints
 {
     public static IEndpointRouteBuilder MapRoundEndpoints(this IEndpointRouteBuilder routes)
@@ -12,7 +13,7 @@ public static class RoundEndpoints
         var rounds = routes.MapGroup("/api/rounds").WithTags("Rounds");
         rounds.MapGet("/current", GetCurrentAsync);
         rounds.MapGet("/{number:int}", GetAsync);
-        rounds.MapPost("/", OpenAsync);
+        rounds.MapPost("/", OpenAsync).RequireAuthorization(AuthorizationPolicies.Administrator);
         return routes;
     }
 
@@ -37,7 +38,7 @@ public static class RoundEndpoints
         var next = await rounds.GetNextOpenTimeAsync();
         var when = next is { } opening
             ? $"The next round opens at {opening.UtcDateTime:yyyy-MM-dd HH:mm} UTC."
-            : "No schedule is set, so rounds open only when an operator opens one with POST /api/rounds.";
+            : "No schedule is set, so rounds open only when an administrator opens one with POST /api/rounds.";
         throw new ModelUploadsException(ProblemKind.NotFound, "No round is open", $"No round is open. {when}");
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ModelUploads.Errors;
+using ModelUploads.Gateway.Auth;
 using ModelUploads.Rounds;
 
 namespace ModelUploads.Gateway.Endpoints;
@@ -11,7 +12,7 @@ public static class ValidationEndpoints
     {
         var validation = routes.MapGroup("/api/validation").WithTags("Validation");
         validation.MapGet("/", GetAsync);
-        validation.MapPost("/", SetAsync);
+        validation.MapPost("/", SetAsync).RequireAuthorization(AuthorizationPolicies.Administrator);
         return routes;
     }
 
@@ -30,7 +31,7 @@ public static class ValidationEndpoints
             ?? throw new ModelUploadsException(
                 ProblemKind.NotFound,
                 "No validation data",
-                "No validation data is staged, so uploads get no diagnostics. An operator stages it with POST /api/validation and the path of a validation.parquet file.");
+                "No validation data is staged, so uploads get no diagnostics. An administrator stages it with POST /api/validation and the path of a validation.parquet file.");
         return TypedResults.Ok(ValidationResponse.From(info));
     }
 

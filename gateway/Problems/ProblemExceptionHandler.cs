@@ -24,7 +24,7 @@ internal sealed partial class ProblemExceptionHandler(
             {
                 Status = StatusFor(rejected.Kind),
                 Title = rejected.Title,
-                Detail = rejected.Message,
+                Detail = rejected.Kind == ProblemKind.Unavailable ? $"{rejected.Message} Retry in {RetryAfterSeconds} seconds." : rejected.Message,
             },
             BadHttpRequestException bad => new ProblemDetails
             {
@@ -51,7 +51,7 @@ internal sealed partial class ProblemExceptionHandler(
             LogRequestFailed(logger, exception, context.Request.Method, context.Request.Path, problem.Status.Value);
         }
 
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable && !context.Response.Headers.ContainsKey("Retry-After"))
         {
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -65,6 +65,7 @@ internal sealed partial class ProblemExceptionHandler(
         ProblemKind.NotFound => StatusCodes.Status404NotFound,
         ProblemKind.Conflict => StatusCodes.Status409Conflict,
         ProblemKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -73,6 +74,13 @@ internal sealed partial class ProblemExceptionHandler(
         for (var current = exception; current is not null; current = current.InnerException)
         {
             if (current is DbException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException or TimeoutException)
+            {
+                return true;
+            }
+
+            // A database error raised in a silo arrives as Orleans' stand-in for a type the client cannot deserialize.
+            if (current is Orleans.Serialization.UnavailableExceptionFallbackException fallback
+                && fallback.ExceptionType?.Contains("Npgsql", StringComparison.Ordinal) == true)
             {
                 return true;
             }

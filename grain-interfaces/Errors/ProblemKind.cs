@@ -14,4 +14,7 @@ public enum ProblemKind
 
     /// <summary>A dependency such as the database or the engine is down (503).</summary>
     Unavailable = 3,
+
+    /// <summary>The caller's account may not do this (403).</summary>
+    Forbidden = 4,
 }

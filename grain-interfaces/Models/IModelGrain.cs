@@ -49,6 +49,14 @@ public interface IModelGrain : IGrainWithStringKey
     [Alias("SubmitPredictions")]
     Task<SubmissionInfo> SubmitPredictionsAsync(string csvPath);
 
+    /// <summary>
+    /// Disables the model: its reminder starts no more runs, and uploads, triggers and API
+    /// submissions raise a conflict that gives the reason. Runs already started go on.
+    /// Disabling a disabled model keeps its first reason.
+    /// </summary>
+    [Alias("Disable")]
+    Task<ModelSnapshot> DisableAsync(string reason);
+
     /// <summary>Called by a run grain when its run reaches a terminal status.</summary>
     [Alias("OnRunFinished")]
     Task OnRunFinishedAsync(RunSnapshot run);

@@ -21,6 +21,13 @@ public sealed record ModelSnapshot
     /// <summary>The validation run of the current upload, whose diagnostics the model shows.</summary>
     [Id(7)] public string? ValidationRunId { get; init; }
 
-    /// <summary>Who the model belongs to.</summary>
+    /// <summary>The user id of the model's owner.</summary>
     [Id(8)] public required string Owner { get; init; }
+
+    /// <summary>Whether an administrator disabled the model; a disabled model takes no uploads and starts no runs.</summary>
+    [Id(9)] public bool Disabled { get; init; }
+
+    /// <summary>Why the model was disabled, as the administrator wrote it; null while it is enabled.</summary>
+    [Id(10)] public string? DisabledReason { get; init; }
+    [Id(11)] public DateTimeOffset? DisabledAt { get; init; }
 }

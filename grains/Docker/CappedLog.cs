@@ -33,26 +33,39 @@ internal sealed class CappedLog(long limitBytes)
         }
     }
 
-    public override string ToString()
+    /// <summary>The first bytes, up to half the limit.</summary>
+    public byte[] Head => _head[.._headLength];
+
+    /// <summary>The last bytes, up to half the limit, that did not go to the head.</summary>
+    public byte[] Tail
     {
-        var text = new StringBuilder(Encoding.UTF8.GetString(_head, 0, _headLength));
-        if (_tailWritten == 0)
+        get
         {
-            return text.ToString();
-        }
+            var kept = Math.Min(_tailWritten, _tail.Length);
+            var start = _tailWritten > _tail.Length ? _tailWritten % _tail.Length : 0;
+            var tail = new byte[kept];
+            for (var i = 0L; i < kept; i++)
+            {
+                tail[i] = _tail[(start + i) % _tail.Length];
+            }
 
-        var kept = Math.Min(_tailWritten, _tail.Length);
-        var dropped = TotalBytes - _headLength - kept;
-        var start = _tailWritten > _tail.Length ? _tailWritten % _tail.Length : 0;
-        var tail = new byte[kept];
-        for (var i = 0L; i < kept; i++)
-        {
-            tail[i] = _tail[(start + i) % _tail.Length];
+            return tail;
         }
+    }
 
+    public override string ToString() => Compose(Head, Tail, TotalBytes - _headLength - Math.Min(_tailWritten, _tail.Length), exact: true);
+
+    /// <summary>
+    /// Joins a head and a tail with a line that counts the bytes dropped between them;
+    /// when the count comes from two partial views of the output it is a lower bound.
+    /// </summary>
+    public static string Compose(byte[] head, byte[] tail, long dropped, bool exact)
+    {
+        var text = new StringBuilder(Encoding.UTF8.GetString(head));
         if (dropped > 0)
         {
-            text.Append($"\n[... {dropped} bytes of output dropped; the log keeps the first {_head.Length} and the last {_tail.Length} bytes ...]\n");
+            var count = exact ? $"{dropped}" : $"at least {dropped}";
+            text.Append($"\n[... {count} bytes of output dropped; the log keeps the first {head.Length} and the last {tail.Length} bytes ...]\n");
         }
 
         text.Append(Encoding.UTF8.GetString(tail));

@@ -16,6 +16,9 @@ namespace ModelUploads.Docker;
 /// </summary>
 internal sealed partial class SandboxEngine : IDisposable
 {
+    /// <summary>Size of each of the engine's two log files per container; the container is removed after its run.</summary>
+    private const long EngineLogFileBytes = 64L * 1024 * 1024;
+
     private readonly DockerClient _client;
     private readonly SandboxOptions _options;
     private readonly ILogger<SandboxEngine> _logger;
@@ -109,10 +112,26 @@ internal sealed partial class SandboxEngine : IDisposable
     }
 
     /// <summary>
-    /// Reads the container's stdout and stderr interleaved. Past the limit it keeps
-    /// the first and last halves and says how many bytes it dropped in between.
+    /// Reads the container's stdout and stderr interleaved, as the engine stored them. Past
+    /// the limit it keeps the first and last halves and says how many bytes it dropped in
+    /// between; the engine itself keeps only a capped tail (see the json-file options below),
+    /// so for the whole head use <see cref="FollowLogsAsync"/> from the container's start.
     /// </summary>
-    public async Task<string> ReadLogsAsync(string nameOrId, long limitBytes, CancellationToken cancellationToken)
+    public async Task<string> ReadLogsAsync(string nameOrId, long limitBytes, CancellationToken cancellationToken) =>
+        (await ReadLogsAsync(nameOrId, limitBytes, follow: false, cancellationToken).ConfigureAwait(false)).ToString();
+
+    /// <summary>Reads what the engine stored of the container's output, capped.</summary>
+    public Task<CappedLog> ReadStoredLogAsync(string nameOrId, long limitBytes, CancellationToken cancellationToken) =>
+        ReadLogsAsync(nameOrId, limitBytes, follow: false, cancellationToken);
+
+    /// <summary>
+    /// Reads the container's output as it comes until the container exits, capped. When
+    /// the output outruns the engine's log rotation, the follower misses what was rotated away.
+    /// </summary>
+    public Task<CappedLog> FollowLogsAsync(string nameOrId, long limitBytes, CancellationToken cancellationToken) =>
+        ReadLogsAsync(nameOrId, limitBytes, follow: true, cancellationToken);
+
+    private async Task<CappedLog> ReadLogsAsync(string nameOrId, long limitBytes, bool follow, CancellationToken cancellationToken)
     {
         MultiplexedStream stream;
         try
@@ -120,12 +139,12 @@ internal sealed partial class SandboxEngine : IDisposable
             stream = await _client.Containers.GetContainerLogsAsync(
                 nameOrId,
                 tty: false,
-                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Timestamps = false },
+                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Timestamps = false, Follow = follow },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (DockerContainerNotFoundException)
         {
-            return "";
+            return new CappedLog(limitBytes);
         }
 
         using (stream)
@@ -143,7 +162,7 @@ internal sealed partial class SandboxEngine : IDisposable
                 log.Append(buffer.AsSpan(0, result.Count));
             }
 
-            return log.ToString();
+            return log;
         }
     }
 
@@ -263,6 +282,7 @@ internal sealed partial class SandboxEngine : IDisposable
                 CapDrop = ["ALL"],
                 SecurityOpt = ["no-new-privileges"],
                 IpcMode = "private",
+                ShmSize = 64L * 1024 * 1024,
                 Mounts = spec.Mounts.Select(m => new Mount
                 {
                     Type = "bind",
@@ -275,7 +295,9 @@ internal sealed partial class SandboxEngine : IDisposable
                     Type = "json-file",
                     Config = new Dictionary<string, string>
                     {
-                        ["max-size"] = _options.LogLimitBytes.ToString(CultureInfo.InvariantCulture),
+                        // Larger than the stored log, so the silo's follower (which keeps head and tail)
+                        // reads the output before the engine rotates it away.
+                        ["max-size"] = Math.Max(_options.LogLimitBytes, EngineLogFileBytes).ToString(CultureInfo.InvariantCulture),
                         ["max-file"] = "2",
                     },
                 },

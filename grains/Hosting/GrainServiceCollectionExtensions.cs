@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ModelUploads.Docker;
 using ModelUploads.Runs;
 using ModelUploads.Runtimes;
+using ModelUploads.Storage;
 
 namespace ModelUploads.Hosting;
 
@@ -19,10 +20,13 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RoundOptions>, RoundOptionsValidator>();
         services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
         services.AddSingleton<SandboxEngine>();
+        services.AddSingleton<ContainerLogFollower>();
         services.AddSingleton<SandboxSlots>();
         services.AddSingleton<RuntimeCatalog>();
         services.AddSingleton<SandboxReaper>();
         services.AddHostedService(provider => provider.GetRequiredService<SandboxReaper>());
+        services.AddSingleton<StoreSweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<StoreSweeper>());
         return services;
     }
 }

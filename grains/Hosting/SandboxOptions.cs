@@ -33,10 +33,17 @@ public sealed class SandboxOptions
 
     public long TmpSizeBytes { get; set; } = 512L * 1024 * 1024;
 
-    /// <summary>Largest predictions file the silo reads back.</summary>
+    /// <summary>
+    /// Largest output a container may write, predictions included. The silo measures the
+    /// output folder at each poll and kills the container past it, so a model can exceed it
+    /// by what it writes in one poll interval before it is stopped.
+    /// </summary>
     public long OutputLimitBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Largest stored log of a run; the head and the tail are kept.</summary>
+    /// <summary>
+    /// Largest stored log of a container; the head and the tail are kept. The engine keeps
+    /// a tail of the same size for a container this silo did not follow from its start.
+    /// </summary>
     public long LogLimitBytes { get; set; } = 1024L * 1024;
 
     /// <summary>Sandbox slots of this silo; 0 means as many as CPUs and memory allow.</summary>
@@ -44,6 +51,15 @@ public sealed class SandboxOptions
 
     /// <summary>How often a run grain looks at its slot or container.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Period of the reminder a run keeps while in progress, which reactivates it after
+    /// its silo dies; the longest a survivor waits to pick the run up.
+    /// </summary>
+    public TimeSpan KeepAlivePeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a run waits for an unreachable engine before the outage costs an attempt.</summary>
+    public TimeSpan EngineOutageGrace { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Attempts of a run that ends in Error, the first included.</summary>
     public int MaxAttempts { get; set; } = 3;

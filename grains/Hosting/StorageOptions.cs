@@ -13,4 +13,10 @@ public sealed class StorageOptions
 
     /// <summary>Largest pickle an upload may send.</summary>
     public long MaxPickleBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>How often the store sweep looks for files that a crash left without an owner.</summary>
+    public TimeSpan SweepPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The sweep leaves younger files alone, since a request may still be writing or recording them.</summary>
+    public TimeSpan SweepMinimumAge { get; set; } = TimeSpan.FromHours(1);
 }

@@ -7,18 +7,20 @@ using ModelUploads.Hosting;
 using ModelUploads.Rounds;
 using ModelUploads.Runs;
 using ModelUploads.Runtimes;
+using ModelUploads.Storage;
 
 namespace ModelUploads.Models;
 
 /// <summary>
 /// One model. It enforces the upload rules, starts a live run for the open
 /// round when a pickle is uploaded, and keeps a reminder that starts one live
-/// run for each round that opens later.
+/// run for each round that opens later unless an administrator disabled the model.
 /// </summary>
 internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
 {
     private const string RoundReminder = "round-check";
     private const int MaxNameLength = 100;
+    private const int MaxReasonLength = 500;
 
     private readonly IPersistentState<ModelState> _state;
     private readonly RuntimeCatalog _runtimes;
@@ -68,7 +70,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
         State.Owner = owner;
         State.CreatedAt = _time.GetUtcNow();
 
-        await _state.WriteStateAsync();
+        await PersistAsync();
 
         LogCreated(_logger, ModelId, trimmed);
         return Snapshot();
@@ -83,6 +85,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
     public async Task CheckUploadAllowedAsync(string pythonVersion, IReadOnlyList<string> modules)
     {
         EnsureCreated();
+        EnsureEnabled();
         if (State.ComputeEnabled)
         {
             throw new ModelUploadsException(
@@ -122,9 +125,17 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
     {
         await CheckUploadAllowedAsync(pickle.PythonVersion, pickle.Modules);
 
+        // The index learns of the file first, so a crash in between leaves an index entry too many, never a swept file.
+        var previous = State.Upload;
+        await GrainFactory.GetGrain<IPickleIndexGrain>(0).AddAsync(pickle.Sha256, ModelId);
         State.Upload = pickle;
 
-        await _state.WriteStateAsync();
+        await PersistAsync();
+
+        if (previous is not null && previous.Sha256 != pickle.Sha256)
+        {
+            await GrainFactory.GetGrain<IPickleIndexGrain>(0).RemoveAsync(previous.Sha256, ModelId);
+        }
 
         LogUploaded(_logger, ModelId, pickle.Sha256, pickle.SizeBytes, pickle.PythonVersion);
         await this.RegisterOrUpdateReminder(RoundReminder, _rounds.ModelCheckPeriod, _rounds.ModelCheckPeriod);
@@ -143,9 +154,12 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
             throw new ModelUploadsException(ProblemKind.NotFound, "No upload", $"Model '{State.Name}' has no uploaded pickle to remove.");
         }
 
+        var removed = State.Upload;
         State.Upload = null;
 
-        await _state.WriteStateAsync();
+        await PersistAsync();
+
+        await GrainFactory.GetGrain<IPickleIndexGrain>(0).RemoveAsync(removed.Sha256, ModelId);
 
         var reminder = await this.GetReminder(RoundReminder);
         if (reminder is not null)
@@ -171,7 +185,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
 
         State.ComputeEnabled = enabled;
 
-        await _state.WriteStateAsync();
+        await PersistAsync();
 
         return Snapshot();
     }
@@ -179,6 +193,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
     public async Task<string> TriggerAsync()
     {
         EnsureCreated();
+        EnsureEnabled();
         if (State.Upload is null)
         {
             throw new ModelUploadsException(
@@ -208,6 +223,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
     public async Task<SubmissionInfo> SubmitPredictionsAsync(string csvPath)
     {
         EnsureCreated();
+        EnsureEnabled();
         if (State.Upload is not null)
         {
             throw new ModelUploadsException(
@@ -231,10 +247,38 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
             _storage.Root, ModelId, round.Number, submissionId, ids, validation.Values!, _time.GetUtcNow(), CancellationToken.None);
         State.Submissions[round.Number] = submission;
 
-        await _state.WriteStateAsync();
+        await PersistAsync();
 
         LogSubmissionStored(_logger, ModelId, round.Number, submissionId, submission.Rows);
         return submission;
+    }
+
+    public async Task<ModelSnapshot> DisableAsync(string reason)
+    {
+        EnsureCreated();
+        var trimmed = reason?.Trim() ?? "";
+        if (trimmed.Length is 0 or > MaxReasonLength)
+        {
+            throw new ModelUploadsException(
+                ProblemKind.Invalid,
+                "Invalid reason",
+                $"The reason for disabling model '{State.Name}' must have 1 to {MaxReasonLength} characters; "
+                + "write why, so that its owner can read it.");
+        }
+
+        if (State.Disabled)
+        {
+            return Snapshot();
+        }
+
+        State.Disabled = true;
+        State.DisabledReason = trimmed;
+        State.DisabledAt = _time.GetUtcNow();
+
+        await _state.WriteStateAsync();
+
+        LogDisabled(_logger, ModelId, State.Owner, trimmed);
+        return Snapshot();
     }
 
     public async Task OnRunFinishedAsync(RunSnapshot run)
@@ -252,7 +296,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
 
         State.Submissions[run.Round] = run.Submission;
 
-        await _state.WriteStateAsync();
+        await PersistAsync();
 
         LogSubmissionStored(_logger, ModelId, run.Round, run.RunId, run.Submission.Rows);
     }
@@ -261,6 +305,12 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
     {
         if (!State.Created || State.Upload is null)
         {
+            return;
+        }
+
+        if (State.Disabled)
+        {
+            LogDisabledSkipsRun(_logger, ModelId);
             return;
         }
 
@@ -291,7 +341,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
         State.LiveRunByRound[round] = runId;
         State.RunIds.Insert(0, runId);
 
-        await _state.WriteStateAsync();
+        await PersistAsync();
 
         await GrainFactory.GetGrain<IRunGrain>(runId).StartAsync(NewRequest(runId, round));
         LogRunStarted(_logger, ModelId, round, runId);
@@ -310,7 +360,7 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
         State.ValidationRunId = runId;
         State.RunIds.Insert(0, runId);
 
-        await _state.WriteStateAsync();
+        await PersistAsync();
 
         await GrainFactory.GetGrain<IRunGrain>(runId).StartAsync(NewRequest(runId, round, RunKind.Validation));
         LogRunStarted(_logger, ModelId, round, runId);
@@ -320,11 +370,45 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
     private RunRequest NewRequest(string runId, int round, RunKind kind = RunKind.Live) =>
         new(runId, ModelId, round, kind, State.Upload!, _time.GetUtcNow(), State.Owner);
 
+    /// <summary>
+    /// Writes the state; when the write fails the grain deactivates, so the next call
+    /// reads the stored state instead of keeping a change the database never took.
+    /// </summary>
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch (Exception exception) when (exception is not Orleans.Storage.InconsistentStateException)
+        {
+            DeactivateOnIdle();
+            LogWriteFailed(_logger, exception, ModelId);
+            throw new ModelUploadsException(
+                ProblemKind.Unavailable,
+                "Database unavailable",
+                "The platform's database is unreachable, so nothing was changed.");
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
     private void EnsureCreated()
     {
         if (!State.Created)
         {
             throw ModelUploadsException.NotFound("Model", ModelId);
+        }
+    }
+
+    private void EnsureEnabled()
+    {
+        if (State.Disabled)
+        {
+            throw ModelUploadsException.ModelDisabled(State.Name, State.DisabledReason ?? "");
         }
     }
 
@@ -339,6 +423,9 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
         Submissions = new Dictionary<int, SubmissionInfo>(State.Submissions),
         CreatedAt = State.CreatedAt,
         ValidationRunId = State.ValidationRunId,
+        Disabled = State.Disabled,
+        DisabledReason = State.DisabledReason,
+        DisabledAt = State.DisabledAt,
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created model {ModelId} named {Name}")]
@@ -347,11 +434,20 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} took upload {Sha256} ({SizeBytes} bytes) for Python {PythonVersion}")]
     private static partial void LogUploaded(ILogger logger, string modelId, string sha256, long sizeBytes, string pythonVersion);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Model {ModelId} could not store its state; it reloads the stored state on the next call")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string modelId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} had its upload removed")]
     private static partial void LogUploadRemoved(ILogger logger, string modelId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} started run {RunId} for round {Round}")]
     private static partial void LogRunStarted(ILogger logger, string modelId, int round, string runId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} of user {UserId} was disabled: {Reason}")]
+    private static partial void LogDisabled(ILogger logger, string modelId, string userId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Model {ModelId} is disabled, so its reminder starts no run")]
+    private static partial void LogDisabledSkipsRun(ILogger logger, string modelId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} stored {Rows} predictions from {RunId} as its submission for round {Round}")]
     private static partial void LogSubmissionStored(ILogger logger, string modelId, int round, string runId, int rows);

@@ -24,6 +24,11 @@ public sealed class ModelState
     /// <summary>The validation run started for the current upload.</summary>
     [Id(8)] public string? ValidationRunId { get; set; }
 
-    /// <summary>Who the model belongs to; the run queue shares slots fairly between owners.</summary>
+    /// <summary>The owner's user id; the run queue shares slots fairly between owners.</summary>
     [Id(9)] public string Owner { get; set; } = "";
+
+    /// <summary>Whether an administrator disabled the model.</summary>
+    [Id(10)] public bool Disabled { get; set; }
+    [Id(11)] public string? DisabledReason { get; set; }
+    [Id(12)] public DateTimeOffset? DisabledAt { get; set; }
 }

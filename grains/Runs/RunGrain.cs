@@ -10,6 +10,7 @@ using ModelUploads.Diagnostics;
 using ModelUploads.Docker;
 using ModelUploads.Hosting;
 using ModelUploads.Models;
+using ModelUploads.Operations;
 using ModelUploads.Rounds;
 using ModelUploads.Runtimes;
 
@@ -26,10 +27,10 @@ namespace ModelUploads.Runs;
 internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
 {
     private const string KeepAliveReminder = "run-keepalive";
-    private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
 
     private readonly IPersistentState<RunState> _state;
     private readonly SandboxEngine _engine;
+    private readonly ContainerLogFollower _logs;
     private readonly SandboxSlots _slots;
     private readonly RuntimeCatalog _runtimes;
     private readonly SandboxOptions _sandbox;
@@ -38,10 +39,12 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
     private readonly ILogger<RunGrain> _logger;
     private IGrainTimer? _timer;
     private int? _queuePosition;
+    private DateTimeOffset? _engineUnreachableSince;
 
     public RunGrain(
         [PersistentState("run", StorageNames.Grains)] IPersistentState<RunState> state,
         SandboxEngine engine,
+        ContainerLogFollower logs,
         SandboxSlots slots,
         RuntimeCatalog runtimes,
         IOptions<SandboxOptions> sandbox,
@@ -51,6 +54,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
     {
         _state = state;
         _engine = engine;
+        _logs = logs;
         _slots = slots;
         _runtimes = runtimes;
         _sandbox = sandbox.Value;
@@ -102,7 +106,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
 
         await _state.WriteStateAsync();
 
-        await this.RegisterOrUpdateReminder(KeepAliveReminder, KeepAlivePeriod, KeepAlivePeriod);
+        await this.RegisterOrUpdateReminder(KeepAliveReminder, _sandbox.KeepAlivePeriod, _sandbox.KeepAlivePeriod);
         LogQueued(_logger, RunId, request.ModelId, request.Round, request.Kind);
         StartTimer();
         return Snapshot();
@@ -165,7 +169,23 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
                     break;
             }
         }
-        catch (Exception exception) when (IsEngineFault(exception))
+        catch (Exception exception) when (IsEngineUnreachable(exception))
+        {
+            // An engine that restarts is unreachable for a while; the step waits for it before it costs an attempt.
+            var now = _time.GetUtcNow();
+            _engineUnreachableSince ??= now;
+            LogEngineUnreachable(_logger, exception, RunId, State.Request?.ModelId, State.Request?.Round, State.ContainerName, _engineUnreachableSince.Value);
+            if (now - _engineUnreachableSince.Value >= _sandbox.EngineOutageGrace)
+            {
+                _engineUnreachableSince = null;
+                await EndAttemptWithErrorAsync(
+                    $"The Docker engine at {_engine.Endpoint} was unreachable for over {FailureClassifier.FormatDuration(_sandbox.EngineOutageGrace)}: {exception.Message}. This is a platform error, not the model's.",
+                    cancellationToken);
+            }
+
+            return;
+        }
+        catch (DockerApiException exception)
         {
             LogEngineFault(_logger, exception, RunId, State.Request?.ModelId, State.Request?.Round, State.ContainerName);
             await EndAttemptWithErrorAsync(
@@ -174,9 +194,16 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // Storage faults and the like: the next tick tries the same step again.
+            // A storage fault leaves the state in memory ahead of the database, so the grain
+            // deactivates; its reminder activates it again from the stored state.
             LogStepFailed(_logger, exception, RunId, State.Request?.ModelId, State.Request?.Round, State.Status);
+            _timer?.Dispose();
+            _timer = null;
+            DeactivateOnIdle();
+            return;
         }
+
+        _engineUnreachableSince = null;
     }
 
     private async Task TryStartContainerAsync(CancellationToken cancellationToken)
@@ -223,6 +250,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         State.ContainerId = null;
         State.ContainerStartedAt = null;
         State.KilledForTimeout = false;
+        State.KilledForOutput = false;
         State.EngineEndpoint = _engine.Endpoint;
         Transition(RunStatus.Running, $"Starting sandbox container {State.ContainerName} with Python {runtime.FullPythonVersion}.");
 
@@ -245,6 +273,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
                 new SandboxMount(output, "/output", ReadOnly: false),
             ]);
         var containerId = await _engine.CreateAndStartAsync(spec, cancellationToken);
+        _logs.Follow(State.ContainerName);
         var observation = await _engine.InspectAsync(containerId, cancellationToken);
 
         State.ContainerId = containerId;
@@ -273,6 +302,17 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         var startedAt = observation.StartedAt ?? State.ContainerStartedAt ?? _time.GetUtcNow();
         if (observation.Running)
         {
+            if (!State.KilledForOutput && Workspace.OutputBytes(State.Attempt) > _sandbox.OutputLimitBytes)
+            {
+                State.KilledForOutput = true;
+
+                await _state.WriteStateAsync(cancellationToken);
+
+                LogOutputOverflow(_logger, RunId, request.ModelId, request.Round, name, _sandbox.OutputLimitBytes);
+                await _engine.KillAsync(name, cancellationToken);
+                return;
+            }
+
             if (!State.KilledForTimeout && _time.GetUtcNow() - startedAt > _sandbox.WallClockLimit)
             {
                 State.KilledForTimeout = true;
@@ -287,8 +327,19 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         }
 
         var elapsed = (observation.FinishedAt ?? _time.GetUtcNow()) - startedAt;
-        var output = await _engine.ReadLogsAsync(name, _sandbox.LogLimitBytes, cancellationToken);
+        var output = await _logs.CollectAsync(name, cancellationToken);
         Workspace.AppendLog($"----- container {name}, attempt {State.Attempt}, exit code {observation.ExitCode} -----\n{output}\n----- end of container output -----\n");
+
+        var outputBytes = Workspace.OutputBytes(State.Attempt);
+        if (State.KilledForOutput || outputBytes > _sandbox.OutputLimitBytes)
+        {
+            Workspace.DeleteOutput(State.Attempt);
+            await FinishAsync(
+                RunStatus.Failed,
+                FailureReason.InvalidSubmission,
+                $"The model wrote more than {FailureClassifier.FormatBytes(_sandbox.OutputLimitBytes)} to /output and was stopped; write only the predictions there.");
+            return;
+        }
 
         var result = RunnerResult.TryRead(Workspace.ResultPath(State.Attempt), _sandbox.OutputLimitBytes);
         var peakMemory = result?.PeakMemoryBytes ?? Workspace.ReadPeakMemory(State.Attempt);
@@ -457,15 +508,31 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         await CompleteAsync();
     }
 
-    /// <summary>Tells the model grain the run ended, then drops the reminder and the timer.</summary>
+    /// <summary>
+    /// Tells the model grain the run ended (and the operators, for an Error), then drops
+    /// the reminder and the timer.
+    /// </summary>
     private async Task CompleteAsync()
     {
         if (!State.ModelNotified)
         {
+            if (State.Status == RunStatus.Error)
+            {
+                var request = State.Request!;
+                await GrainFactory.GetGrain<IOperationsGrain>(0).RecordPlatformFailureAsync(new PlatformFailure(
+                    RunId, request.ModelId, request.Round, request.Kind, State.Attempt, State.Description, State.FinishedAt ?? _time.GetUtcNow()));
+            }
+
             await GrainFactory.GetGrain<IModelGrain>(State.Request!.ModelId).OnRunFinishedAsync(Snapshot());
             State.ModelNotified = true;
 
             await _state.WriteStateAsync();
+        }
+
+        // The step that removed the container may have been cut short by a crash; removing it again is harmless.
+        if (State.ContainerName is { } container)
+        {
+            await ReleaseContainerAsync(container);
         }
 
         var reminder = await this.GetReminder(KeepAliveReminder);
@@ -558,9 +625,13 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
 
     private static bool IsTerminal(RunStatus status) => status is RunStatus.Success or RunStatus.Failed or RunStatus.Error;
 
-    private static bool IsEngineFault(Exception exception) =>
-        exception is DockerApiException or HttpRequestException or SocketException or TimeoutException
-        || (exception is IOException && exception.InnerException is SocketException);
+    private static bool IsEngineFault(Exception exception) => exception is DockerApiException || IsEngineUnreachable(exception);
+
+    /// <summary>Whether the engine did not answer at all, as opposed to answering with an error.</summary>
+    private static bool IsEngineUnreachable(Exception exception) =>
+        exception is HttpRequestException or SocketException or TimeoutException
+        || (exception is IOException && exception.InnerException is SocketException)
+        || (exception is TaskCanceledException && exception.InnerException is TimeoutException);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of model {ModelId} for round {Round} ({Kind}) is queued")]
     private static partial void LogQueued(ILogger logger, string runId, string modelId, int round, RunKind kind);
@@ -574,6 +645,9 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of model {ModelId} for round {Round}: container {ContainerName} exited with code {ExitCode} (OOM killed: {OomKilled}); outcome {Status} {Reason}")]
     private static partial void LogContainerExited(ILogger logger, string runId, string modelId, int round, string containerName, long exitCode, bool oomKilled, RunStatus status, FailureReason reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} of model {ModelId} for round {Round}: container {ContainerName} wrote more than {Limit} bytes to its output; killing it")]
+    private static partial void LogOutputOverflow(ILogger logger, string runId, string modelId, int round, string containerName, long limit);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} of model {ModelId} for round {Round}: container {ContainerName} passed the wall-clock limit of {Limit}; killing it")]
     private static partial void LogTimeout(ILogger logger, string runId, string modelId, int round, string containerName, TimeSpan limit);
 
@@ -586,7 +660,10 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} of model {ModelId} for round {Round}: the engine failed while driving container {ContainerName}")]
     private static partial void LogEngineFault(ILogger logger, Exception exception, string runId, string? modelId, int? round, string? containerName);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} of model {ModelId} for round {Round}: the step in status {Status} failed; the next tick tries again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} of model {ModelId} for round {Round}: the engine is unreachable since {Since} while driving container {ContainerName}; retrying")]
+    private static partial void LogEngineUnreachable(ILogger logger, Exception exception, string runId, string? modelId, int? round, string? containerName, DateTimeOffset since);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} of model {ModelId} for round {Round}: the step in status {Status} failed; the grain reloads its state and tries again")]
     private static partial void LogStepFailed(ILogger logger, Exception exception, string runId, string? modelId, int? round, RunStatus status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: removing container {ContainerName} failed; the reaper removes it later")]

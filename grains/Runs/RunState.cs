@@ -41,4 +41,7 @@ public sealed class RunState
 
     /// <summary>The diagnostics of a successful validation run.</summary>
     [Id(17)] public ValidationDiagnostics? Diagnostics { get; set; }
+
+    /// <summary>Set before the silo kills a container whose /output grew past the output limit.</summary>
+    [Id(18)] public bool KilledForOutput { get; set; }
 }

@@ -20,6 +20,25 @@ internal sealed partial class RunWorkspace(string root, string runId)
 
     public string ResultPath(int attempt) => Path.Combine(OutputDirectory(attempt), "result.json");
 
+    /// <summary>
+    /// Returns the bytes under the attempt's output folder. The folder is a bind mount
+    /// with no size of its own, so the silo measures it while the container runs.
+    /// </summary>
+    public long OutputBytes(int attempt)
+    {
+        var output = new DirectoryInfo(OutputDirectory(attempt));
+        return output.Exists ? output.EnumerateFiles("*", SearchOption.AllDirectories).Sum(file => file.Length) : 0;
+    }
+
+    public void DeleteOutput(int attempt)
+    {
+        var output = OutputDirectory(attempt);
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
     /// <summary>Reads the peak memory the runner last wrote, which survives an out-of-memory kill.</summary>
     public long? ReadPeakMemory(int attempt)
     {

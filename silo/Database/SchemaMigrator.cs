@@ -11,7 +11,7 @@ namespace ModelUploads.Silo.Database;
 internal static partial class SchemaMigrator
 {
     /// <summary>Bumped whenever a script changes; recorded in modeluploads_schema_version.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>An arbitrary constant that names this schema's advisory lock.</summary>
     private const long AdvisoryLockKey = 0x4D55_5343_4845_4D41;

@@ -48,6 +48,28 @@ public static class SiloConfiguration
         return silo;
     }
 
+    /// <summary>
+    /// Cluster membership on PostgreSQL, on loopback: each silo listens on its own
+    /// Cluster:SiloPort and Cluster:GatewayPort and finds the others through the table.
+    /// </summary>
+    public static ISiloBuilder UsePostgresClustering(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection("Cluster");
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = PostgresConnectionString(configuration);
+        });
+        silo.Configure<ClusterOptions>(options =>
+        {
+            options.ServiceId = cluster.GetValue("ServiceId", "modeluploads") ?? "modeluploads";
+            options.ClusterId = cluster.GetValue("ClusterId", "modeluploads") ?? "modeluploads";
+        });
+        silo.ConfigureEndpoints(
+            System.Net.IPAddress.Loopback, cluster.GetValue("SiloPort", 11111), cluster.GetValue("GatewayPort", 30000), listenOnAnyHostAddress: false);
+        return silo;
+    }
+
     public static string PostgresConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString("Postgres")
         ?? throw new InvalidOperationException(

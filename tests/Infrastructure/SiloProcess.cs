@@ -15,17 +15,25 @@ internal sealed class SiloProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SiloProcess(Process process, Uri address)
+    private SiloProcess(Process process, Uri address, SiloPorts ports)
     {
         _process = process;
         Address = address;
+        Ports = ports;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
+    /// <summary>The Orleans service id of every silo process, which a cluster client must give too.</summary>
+    public const string ServiceId = "e2e";
+
     public Uri Address { get; }
+
+    public SiloPorts Ports { get; }
+
+    public int ProcessId => _process.Id;
 
     public string Output
     {
@@ -38,11 +46,18 @@ internal sealed class SiloProcess : IDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(string connectionString, string storageRoot, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts a silo. Give the same <paramref name="ports"/> to restart one: a silo that
+    /// comes back on its old silo port supersedes its dead entry in the membership table
+    /// at once, where a new address would wait for the old one to be voted dead.
+    /// </summary>
+    public static async Task<SiloProcess> StartAsync(
+        string connectionString, string storageRoot, IReadOnlyDictionary<string, string>? settings = null, SiloPorts? ports = null)
     {
         var siloDll = Path.Combine(
             TestEnvironment.RepositoryRoot, "silo", "bin", TestEnvironment.BuildConfiguration, "net10.0", "ModelUploads.Silo.dll");
-        var port = FreePort();
+        ports ??= SiloPorts.Free();
+        var port = ports.Http;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -52,9 +67,9 @@ internal sealed class SiloProcess : IDisposable
         start.Environment["ConnectionStrings__Postgres"] = connectionString;
         start.Environment["Storage__Root"] = storageRoot;
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
-        start.Environment["Cluster__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Cluster__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Cluster__ServiceId"] = "e2e";
+        start.Environment["Cluster__SiloPort"] = ports.Silo.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Cluster__GatewayPort"] = ports.Gateway.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Cluster__ServiceId"] = ServiceId;
         start.Environment["Sandbox__PollInterval"] = "00:00:00.250";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -62,7 +77,7 @@ internal sealed class SiloProcess : IDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo");
-        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"), ports);
         await silo.WaitForHealthAsync();
         return silo;
     }
@@ -127,7 +142,7 @@ internal sealed class SiloProcess : IDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -199,12 +199,17 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
         throw new TimeoutException($"run {runId} did not end; last status {run?.Status}: {run?.Description}");
     }
 
-    /// <summary>The silo process, its database and storage, the dataset and the trained pickle.</summary>
+    /// <summary>
+    /// The silo process, its database and storage, the dataset, the trained pickle, and an
+    /// administrator made by the create-admin command, whose key every client sends.
+    /// </summary>
     public sealed class SiloFixture : IAsyncLifetime
     {
         private TestDatabase? _database;
 
         internal SiloProcess Silo { get; private set; } = null!;
+
+        internal ApiUser Administrator { get; private set; } = null!;
 
         public string LiveFile { get; private set; } = "";
 
@@ -230,6 +235,7 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
             _database = await TestDatabase.CreateAsync(applySchema: false);
             StorageRoot = Path.Combine(work, "store");
             Silo = await SiloProcess.StartAsync(_database.ConnectionString, StorageRoot);
+            Administrator = await AdministratorCommand.CreateAsync(Silo, _database.ConnectionString, "e2e-admin");
             using var client = Client();
             using var round = await client.PostAsJsonAsync("/api/rounds", new { liveFile = LiveFile });
             Assert.True(round.StatusCode == HttpStatusCode.Created, await round.Content.ReadAsStringAsync());
@@ -237,11 +243,12 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
 
         public async Task RestartAsync()
         {
+            var ports = Silo.Ports;
             Silo.Dispose();
-            Silo = await SiloProcess.StartAsync(_database!.ConnectionString, StorageRoot);
+            Silo = await SiloProcess.StartAsync(_database!.ConnectionString, StorageRoot, ports: ports);
         }
 
-        public HttpClient Client() => new() { BaseAddress = Silo.Address, Timeout = TimeSpan.FromSeconds(60) };
+        public HttpClient Client() => Administrator.Client(Silo.Address);
 
         public static async Task<string> CreateModelAsync(HttpClient client, string name)
         {

@@ -50,6 +50,11 @@ def slow_rank_mean(live_features):
     return rank_mean(live_features)
 
 
+def slower_rank_mean(live_features):
+    time.sleep(12)
+    return rank_mean(live_features)
+
+
 def allocates(live_features):
     blocks = []
     while True:
@@ -98,6 +103,7 @@ PICKLES = {
     "not_callable.pkl": {"weights": [1, 2, 3]},
     "allocates.pkl": allocates,
     "slow_rank_mean.pkl": slow_rank_mean,
+    "slower_rank_mean.pkl": slower_rank_mean,
     "imports_lightgbm.pkl": imports_lightgbm,
     "crashes_interpreter.pkl": crashes_interpreter,
     "two_arguments.pkl": two_arguments,

@@ -1,0 +1,37 @@
+using ModelUploads.Hosting;
+
+namespace ModelUploads.Storage;
+
+/// <summary>Keeps <see cref="PickleIndexState"/>: for each pickle digest, the models that refer to it.</summary>
+internal sealed class PickleIndexGrain(
+    [PersistentState("pickle-index", StorageNames.Grains)] IPersistentState<PickleIndexState> state) : Grain, IPickleIndexGrain
+{
+    public async Task AddAsync(string sha256, string modelId)
+    {
+        if (!state.State.ModelsByPickle.TryGetValue(sha256, out var models))
+        {
+            models = new HashSet<string>(StringComparer.Ordinal);
+            state.State.ModelsByPickle[sha256] = models;
+        }
+
+        if (models.Add(modelId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task RemoveAsync(string sha256, string modelId)
+    {
+        if (state.State.ModelsByPickle.TryGetValue(sha256, out var models) && models.Remove(modelId))
+        {
+            if (models.Count == 0)
+            {
+                state.State.ModelsByPickle.Remove(sha256);
+            }
+
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<bool> IsReferencedAsync(string sha256) => Task.FromResult(state.State.ModelsByPickle.ContainsKey(sha256));
+}
