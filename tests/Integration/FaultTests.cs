@@ -33,6 +33,9 @@ public sealed class FaultTests : IAsyncLifetime
         ["Sandbox__RetryBackoff"] = "00:00:01",
         ["Sandbox__EngineOutageGrace"] = "00:01:00",
         ["Rounds__ValidationRowsPerChunk"] = "100000",
+
+        // The Validating test polls as fast as it can.
+        ["RateLimits__PermitsPerMinute"] = "1000000",
     };
 
     private readonly List<SiloProcess> _silos = [];
@@ -47,7 +50,7 @@ public sealed class FaultTests : IAsyncLifetime
         var work = TestEnvironment.NewWorkDirectory("faults");
         _storageRoot = Path.Combine(work, "store");
         _dataset = Path.Combine(work, "dataset");
-        await new SyntheticDataset { LiveRows = 600, FeatureCount = 24, TrainEras = 1, ValidationEras = 41, RowsPerEra = 5000 }
+        await new SyntheticDataset { LiveRows = 600, FeatureCount = 24, TrainEras = 1, ValidationEras = 61, RowsPerEra = 10000 }
             .WriteAsync(_dataset, CancellationToken.None);
     }
 
@@ -76,7 +79,7 @@ public sealed class FaultTests : IAsyncLifetime
     [Fact]
     public async Task SiloKilledDuringValidatingLosesNothing()
     {
-        // Given validation data of 200,000 rows, so the silo's own checks take a moment
+        // Given validation data of 600,000 rows, so the silo's own checks take a moment
         var silo = await StartSiloAsync();
         using var client = Client(silo);
         await OpenRoundAsync(client);
@@ -85,10 +88,9 @@ public sealed class FaultTests : IAsyncLifetime
             Assert.True(staged.StatusCode == HttpStatusCode.OK, await staged.Content.ReadAsStringAsync());
         }
 
-        var (modelId, _, validationRunId) = await UploadWithValidationAsync(client, "rank_mean.pkl");
-
-        // When the silo is killed while the validation run is Validating
-        await WaitForStatusAsync(client, validationRunId, RunStatus.Validating, pollMilliseconds: 10);
+        // When the silo is killed while a validation run is Validating. The stage lasts about a
+        // second, so a poll can miss it; then another upload tries again.
+        var (modelId, validationRunId) = await UploadUntilValidatingAsync(client);
         silo.Kill();
         using var after = Client(await RestartAsync(silo));
 
@@ -256,6 +258,44 @@ public sealed class FaultTests : IAsyncLifetime
             { new StringContent("3.11"), "python_version" },
             { file, "file", Path.GetFileName(picklePath) },
         };
+    }
+
+    private static async Task<(string ModelId, string ValidationRunId)> UploadUntilValidatingAsync(HttpClient client)
+    {
+        const int Tries = 5;
+        for (var attempt = 1; attempt <= Tries; attempt++)
+        {
+            var (modelId, _, validationRunId) = await UploadWithValidationAsync(client, "rank_mean.pkl");
+            if (await ReachesStatusAsync(client, validationRunId, RunStatus.Validating))
+            {
+                return (modelId, validationRunId);
+            }
+        }
+
+        throw new TimeoutException($"no validation run was seen in Validating in {Tries} uploads");
+    }
+
+    /// <summary>Polls the run as fast as it can; returns false when the run ended without being seen in the status.</summary>
+    private static async Task<bool> ReachesStatusAsync(HttpClient client, string runId, RunStatus status)
+    {
+        var stopAt = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < stopAt)
+        {
+            var run = await client.GetFromJsonAsync<RunSnapshot>($"/api/runs/{runId}", Json);
+            if (run!.Status == status)
+            {
+                return true;
+            }
+
+            if (run.IsTerminal)
+            {
+                return false;
+            }
+
+            await Task.Delay(5);
+        }
+
+        throw new TimeoutException($"run {runId} neither reached {status} nor ended");
     }
 
     private static async Task WaitForStatusAsync(HttpClient client, string runId, RunStatus status, int pollMilliseconds = 100)
