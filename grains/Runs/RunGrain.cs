@@ -496,6 +496,10 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         State.FinishedAt = _time.GetUtcNow();
         Transition(status, description);
 
+        // The model records the submission before the terminal status is stored, so whoever
+        // sees the run end also finds its submission. A crash in between repeats both steps.
+        await NotifyAsync();
+
         await _state.WriteStateAsync();
 
         Workspace.AppendLog(LogLine($"{status}{(reason == FailureReason.None ? "" : $" ({reason})")}: {description}"));
@@ -516,15 +520,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
     {
         if (!State.ModelNotified)
         {
-            if (State.Status == RunStatus.Error)
-            {
-                var request = State.Request!;
-                await GrainFactory.GetGrain<IOperationsGrain>(0).RecordPlatformFailureAsync(new PlatformFailure(
-                    RunId, request.ModelId, request.Round, request.Kind, State.Attempt, State.Description, State.FinishedAt ?? _time.GetUtcNow()));
-            }
-
-            await GrainFactory.GetGrain<IModelGrain>(State.Request!.ModelId).OnRunFinishedAsync(Snapshot());
-            State.ModelNotified = true;
+            await NotifyAsync();
 
             await _state.WriteStateAsync();
         }
@@ -543,6 +539,20 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
 
         _timer?.Dispose();
         _timer = null;
+    }
+
+    /// <summary>Reports the terminal status to the model grain, and an Error to the operators too.</summary>
+    private async Task NotifyAsync()
+    {
+        var request = State.Request!;
+        if (State.Status == RunStatus.Error)
+        {
+            await GrainFactory.GetGrain<IOperationsGrain>(0).RecordPlatformFailureAsync(new PlatformFailure(
+                RunId, request.ModelId, request.Round, request.Kind, State.Attempt, State.Description, State.FinishedAt ?? _time.GetUtcNow()));
+        }
+
+        await GrainFactory.GetGrain<IModelGrain>(request.ModelId).OnRunFinishedAsync(Snapshot());
+        State.ModelNotified = true;
     }
 
     private async Task ReleaseContainerAsync(string containerName)

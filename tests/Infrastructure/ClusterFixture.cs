@@ -137,6 +137,25 @@ public class ClusterFixture : IAsyncLifetime
             new PickleReference(sha256, new FileInfo(picklePath).Length, pickleName, TestEnvironment.DefaultPython, DateTimeOffset.UtcNow, []));
     }
 
+    /// <summary>
+    /// Polls the model until it lists a submission for the round. A run reports its end
+    /// to its model just after it stores its terminal status, so the two can differ briefly.
+    /// </summary>
+    public static async Task<ModelSnapshot> WaitForSubmissionAsync(IModelGrain model, int round)
+    {
+        var stopAt = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var snapshot = await model.GetAsync();
+            if (snapshot.Submissions.ContainsKey(round) || DateTime.UtcNow > stopAt)
+            {
+                return snapshot;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Polls the run until it reaches a terminal status; fails with its last status after the deadline.</summary>
     public async Task<RunSnapshot> WaitForEndAsync(string runId, TimeSpan? deadline = null)
     {

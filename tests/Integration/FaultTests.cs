@@ -367,7 +367,15 @@ public sealed class FaultTests : IAsyncLifetime
 
     private static async Task AssertOneSubmissionAsync(HttpClient client, string modelId, int round)
     {
+        // The run reports its end to its model just after it stores its status, so wait for the model.
         var model = await GetWithRetryAsync<ModelSnapshot>(client, $"/api/models/{modelId}");
+        var stopAt = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!model.Submissions.ContainsKey(round) && DateTime.UtcNow < stopAt)
+        {
+            await Task.Delay(100);
+            model = await GetWithRetryAsync<ModelSnapshot>(client, $"/api/models/{modelId}");
+        }
+
         Assert.Equal([round], model.Submissions.Keys.ToArray());
         var files = Directory.GetFiles(Path.GetDirectoryName(model.Submissions[round].FilePath)!, "*.csv");
         Assert.True(files.Length == 1, $"model {modelId} has {files.Length} submission files for round {round}: {string.Join(", ", files)}");

@@ -33,7 +33,7 @@ public sealed class RunStateMachineTests(ClusterFixture fixture) : IClassFixture
         Assert.Equal(fixture.Round.Rows, run.Submission.Rows);
         Assert.True(run.PeakMemoryBytes > 0, $"peak memory {run.PeakMemoryBytes}");
 
-        var stored = await model.GetAsync();
+        var stored = await ClusterFixture.WaitForSubmissionAsync(model, fixture.Round.Number);
         Assert.True(stored.Submissions.ContainsKey(fixture.Round.Number), $"submissions for rounds {string.Join(", ", stored.Submissions.Keys)}");
         var lines = await File.ReadAllLinesAsync(run.Submission.FilePath);
         Assert.Equal("id,prediction", lines[0]);

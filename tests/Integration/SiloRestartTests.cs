@@ -13,7 +13,8 @@ public sealed class SiloRestartTests(ClusterFixture fixture) : IClassFixture<Clu
         // Given a model whose run succeeded on the fixture's silo
         var (model, receipt) = await fixture.UploadAsync(await TestPickles.PathAsync("rank_mean.pkl"));
         var before = await fixture.WaitForEndAsync(receipt.LiveRunId!);
-        var modelBefore = await model.GetAsync();
+        var modelBefore = await ClusterFixture.WaitForSubmissionAsync(model, before.Round);
+        Assert.True(modelBefore.Submissions.ContainsKey(before.Round), $"run {before.RunId} ended in {before.Status} but its model has no submission");
 
         // When the silo is killed and a new one starts with the same service id on the same database
         await fixture.Cluster.KillSiloAsync(fixture.Cluster.Primary!);
