@@ -11,7 +11,7 @@ the function and writes two files:
   count and the peak memory of the container's cgroup.
 
 While it runs, a thread writes the cgroup's peak memory to /output/peak_memory
-every 100 ms, so the silo still knows the peak when the kernel kills the
+every 100 ms, so the silo still has the peak when the kernel kills the
 container for running out of memory.
 
 The live features are /input/features.npy and /input/features.json. Validation
@@ -141,7 +141,7 @@ def load_features(pd, np, directory):
 
 
 def feature_directories():
-    """The live folder, or the validation chunks in order."""
+    """Return the live folder, or the validation chunks in order."""
     chunks = os.path.join(INPUT_DIR, "chunks")
     if os.path.isdir(chunks):
         return [os.path.join(chunks, name) for name in sorted(os.listdir(chunks))]

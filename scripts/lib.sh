@@ -61,7 +61,7 @@ engine_answers() { docker info >/dev/null 2>&1; }
 engine_started_here() { [ -f "$DATA_DIR/dockerd.pid" ] && kill -0 "$(cat "$DATA_DIR/dockerd.pid")" 2>/dev/null; }
 
 # Starts Debian's dockerd without a bridge or iptables rules where no engine
-# answers: sandboxes run with network "none", so they need neither.
+# responds. Sandboxes run with network "none", so they need neither.
 ensure_engine() {
   if engine_answers; then
     return
@@ -77,7 +77,7 @@ ensure_engine() {
       sleep 0.5
     done
   fi
-  engine_answers || die "the Docker engine did not answer within 30 s; see $LOG_DIR/dockerd.log"
+  engine_answers || die "the Docker engine did not respond within 30 s; see $LOG_DIR/dockerd.log"
 }
 
 find_pg_bin() {
@@ -219,5 +219,5 @@ start_silo() {
     kill -0 "$(cat "$DATA_DIR/silo.pid")" 2>/dev/null || { tail -n 40 "$LOG_DIR/silo.log"; die "the silo exited; see $LOG_DIR/silo.log"; }
     sleep 0.5
   done
-  die "the silo did not answer on port $port within 60 s; see $LOG_DIR/silo.log"
+  die "the silo did not respond on port $port within 60 s; see $LOG_DIR/silo.log"
 }

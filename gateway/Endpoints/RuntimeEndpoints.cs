@@ -15,7 +15,7 @@ public static class RuntimeEndpoints
 
     /// <summary>
     /// Streams the runtime image as a `docker save` archive, which `docker load` reads. The
-    /// first request starts writing the archive and answers 503 with Retry-After until it exists.
+    /// first request starts writing the archive and returns 503 with Retry-After until it exists.
     /// </summary>
     private static async Task<IResult> GetImageAsync(string pythonVersion, HttpContext context, IGrainFactory grains)
     {

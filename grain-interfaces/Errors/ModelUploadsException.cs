@@ -1,7 +1,7 @@
 namespace ModelUploads.Errors;
 
 /// <summary>
-/// A request the platform rejects, with a message that says what was wrong and
+/// A request the platform rejects, with a message that states what was wrong and
 /// what to do. Grains raise it; the gateway turns it into ProblemDetails.
 /// </summary>
 [GenerateSerializer, Alias("ModelUploads.ModelUploadsException")]

@@ -89,7 +89,7 @@ public static class ParquetFeatureReader
     {
         if (!HoldsText(field))
         {
-            throw new InvalidDataException($"{path}: column '{field.Name}' holds {field.ClrType.Name} values; it must hold strings.");
+            throw new InvalidDataException($"{path}: column '{field.Name}' contains {field.ClrType.Name} values; it must contain strings.");
         }
 
         await group.ReadAsync(field, destination, null, cancellationToken);
@@ -132,7 +132,7 @@ public static class ParquetFeatureReader
             var t when t == typeof(long) => ReadAsAsync<long>(group, field, destination, v => v, cancellationToken),
             var t when t == typeof(float) => ReadAsAsync<float>(group, field, destination, v => v, cancellationToken),
             var t when t == typeof(double) => ReadAsAsync<double>(group, field, destination, v => v, cancellationToken),
-            _ => throw new InvalidDataException($"column '{field.Name}' holds {field.ClrType.Name} values; features and targets must be numbers."),
+            _ => throw new InvalidDataException($"column '{field.Name}' contains {field.ClrType.Name} values; features and targets must be numbers."),
         };
     }
 

@@ -65,7 +65,7 @@ public static class StagedFeatures
         return metadata;
     }
 
-    /// <summary>Folder under a chunked staging folder that holds one subfolder per chunk.</summary>
+    /// <summary>Folder under a chunked staging folder that contains one subfolder per chunk.</summary>
     public const string ChunksFolder = "chunks";
 
     /// <summary>

@@ -58,8 +58,4 @@ public sealed class StagedRows
 
         return new StagedRows(ids, eras, targets.ToArray(), features.ToArray(), featureNames ?? []);
     }
-
-    /// <summary>Reads only the ids of every chunk, in order.</summary>
-    public static IReadOnlyList<string> ReadIds(string directory) =>
-        StagedFeatures.ChunkDirectories(directory).SelectMany(chunk => StagedFeatures.ReadMetadata(chunk).Ids).ToArray();
 }

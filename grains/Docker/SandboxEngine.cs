@@ -95,7 +95,7 @@ internal sealed partial class SandboxEngine : IDisposable
         }
         catch (DockerApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.Conflict)
         {
-            // The engine answers 409 when the container is no longer running.
+            // The engine returns 409 when the container is no longer running.
         }
     }
 
@@ -113,7 +113,7 @@ internal sealed partial class SandboxEngine : IDisposable
 
     /// <summary>
     /// Reads the container's stdout and stderr interleaved, as the engine stored them. Past
-    /// the limit it keeps the first and last halves and says how many bytes it dropped in
+    /// the limit it keeps the first and last halves and counts the bytes it dropped in
     /// between; the engine itself keeps only a capped tail (see the json-file options below),
     /// so for the whole head use <see cref="FollowLogsAsync"/> from the container's start.
     /// </summary>

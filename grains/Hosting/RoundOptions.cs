@@ -33,7 +33,7 @@ public sealed class RoundOptions
     public TimeSpan ModelCheckPeriod { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// Rows per validation chunk; a chunk holds whole eras, so one era larger than this
+    /// Rows per validation chunk; a chunk contains whole eras, so one era larger than this
     /// is a chunk of its own. 50,000 rows of 2,376 int8 features are about 120 MB,
     /// which leaves room under 4 GB for a model that converts them to float64.
     /// </summary>

@@ -9,7 +9,7 @@ namespace ModelUploads.Rounds;
 /// <summary>
 /// Opens rounds: it reads a live file in Numerai's parquet layout, stages its
 /// features in the form the sandbox reads, and records the round. A reminder
-/// opens the next round from the data folder when the schedule says it is due.
+/// opens the next round from the data folder when the schedule makes it due.
 /// </summary>
 internal sealed partial class RoundsGrain(
     [PersistentState("rounds", StorageNames.Grains)] IPersistentState<RoundsState> state,

@@ -48,7 +48,7 @@ internal sealed partial class ValidationDataGrain(
         return info;
     }
 
-    /// <summary>Orders rows by era, keeping the file's order within an era, so every chunk holds whole eras.</summary>
+    /// <summary>Orders rows by era, keeping the file's order within an era, so every chunk contains whole eras.</summary>
     private static FeatureTable SortedByEra(FeatureTable table)
     {
         var order = Enumerable.Range(0, table.RowCount).OrderBy(i => table.Eras[i], StringComparer.Ordinal).ToArray();

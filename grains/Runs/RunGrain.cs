@@ -372,7 +372,10 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
     private async Task ValidateAsync(CancellationToken cancellationToken)
     {
         var request = State.Request!;
-        var expectedIds = await ExpectedIdsAsync(request);
+
+        // A validation run's staged rows carry its ids as well as the targets and features for the diagnostics.
+        var validationRows = request.Kind == RunKind.Validation ? await ValidationRowsAsync() : null;
+        var expectedIds = validationRows?.Ids ?? await LiveIdsAsync(request);
 
         var predictions = new FileInfo(Workspace.PredictionsPath(State.Attempt));
         if (!predictions.Exists)
@@ -397,11 +400,8 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             return;
         }
 
-        if (request.Kind == RunKind.Validation)
+        if (validationRows is { } rows)
         {
-            var data = await GrainFactory.GetGrain<IValidationDataGrain>(0).GetAsync()
-                ?? throw new InvalidOperationException($"The validation data vanished while run {RunId} was validating.");
-            var rows = StagedRows.Read(data.StagedDirectory);
             State.Diagnostics = DiagnosticsCalculator.Compute(rows.Eras, validation.Values!, rows.Target, rows.Features, rows.FeatureNames.Count, rows.FeatureNames);
             await FinishAsync(
                 RunStatus.Success,
@@ -441,15 +441,15 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             ];
     }
 
-    private async Task<IReadOnlyList<string>> ExpectedIdsAsync(RunRequest request)
+    private async Task<StagedRows> ValidationRowsAsync()
     {
-        if (request.Kind == RunKind.Validation)
-        {
-            var data = await GrainFactory.GetGrain<IValidationDataGrain>(0).GetAsync()
-                ?? throw new InvalidOperationException($"The validation data vanished while run {RunId} was validating.");
-            return StagedRows.ReadIds(data.StagedDirectory);
-        }
+        var data = await GrainFactory.GetGrain<IValidationDataGrain>(0).GetAsync()
+            ?? throw new InvalidOperationException($"The validation data vanished while run {RunId} was validating.");
+        return StagedRows.Read(data.StagedDirectory);
+    }
 
+    private async Task<IReadOnlyList<string>> LiveIdsAsync(RunRequest request)
+    {
         var round = await GrainFactory.GetGrain<IRoundsGrain>(0).GetAsync(request.Round)
             ?? throw new InvalidOperationException($"Round {request.Round} vanished while run {RunId} was validating.");
         return StagedFeatures.ReadMetadata(round.StagedDirectory).Ids;
@@ -496,8 +496,8 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         State.FinishedAt = _time.GetUtcNow();
         Transition(status, description);
 
-        // The model records the submission before the terminal status is stored, so whoever
-        // sees the run end also finds its submission. A crash in between repeats both steps.
+        // The model records the submission before the terminal status is stored, so a client
+        // that sees the run end also finds its submission. A crash in between repeats both steps.
         await NotifyAsync();
 
         await _state.WriteStateAsync();
@@ -637,7 +637,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
 
     private static bool IsEngineFault(Exception exception) => exception is DockerApiException || IsEngineUnreachable(exception);
 
-    /// <summary>Whether the engine did not answer at all, as opposed to answering with an error.</summary>
+    /// <summary>Whether the engine did not respond at all, as opposed to returning an error.</summary>
     private static bool IsEngineUnreachable(Exception exception) =>
         exception is HttpRequestException or SocketException or TimeoutException
         || (exception is IOException && exception.InnerException is SocketException)

@@ -2,7 +2,7 @@ namespace ModelUploads.Runs;
 
 /// <summary>
 /// A run's persisted state. The silo writes it before each side effect it
-/// records, so a restarted silo knows which container to look for.
+/// records, so a restarted silo can find the container to look for.
 /// </summary>
 [GenerateSerializer, Alias("ModelUploads.RunState")]
 public sealed class RunState

@@ -51,7 +51,7 @@ END
 $body$;
 
 -- Clearing keeps the row with a null payload and a new version; deleting
--- removes it. Both return the version the grain holds afterwards.
+-- removes it. Both return the version the grain has afterwards.
 CREATE OR REPLACE FUNCTION modeluploads_clear_grain_state(
     p_service_id varchar, p_grain_type varchar, p_n0 bigint, p_n1 bigint, p_key varchar,
     p_expected integer, p_delete boolean)

@@ -112,29 +112,25 @@ public class ClusterFixture : IAsyncLifetime
     {
         var model = Grains.GetGrain<IModelGrain>($"model-{Guid.NewGuid():N}");
         await model.CreateAsync(Path.GetFileNameWithoutExtension(picklePath), owner);
+        return (model, await RecordUploadAsync(model, picklePath, pythonVersion, store));
+    }
+
+    /// <summary>Records a pickle written by make_pickles.py as an existing model's upload.</summary>
+    public async Task<UploadReceipt> UploadToAsync(IModelGrain model, string pickleName) =>
+        await RecordUploadAsync(model, await TestPickles.PathAsync(pickleName), TestEnvironment.DefaultPython, store: true);
+
+    private async Task<UploadReceipt> RecordUploadAsync(IModelGrain model, string picklePath, string pythonVersion, bool store)
+    {
         var sha256 = await StagedFeatures.Sha256Async(picklePath, CancellationToken.None);
-        var stored = StoreLayout.PicklePath(StorageRoot, sha256);
         if (store)
         {
+            var stored = StoreLayout.PicklePath(StorageRoot, sha256);
             Directory.CreateDirectory(Path.GetDirectoryName(stored)!);
             File.Copy(picklePath, stored, overwrite: true);
         }
 
-        var receipt = await model.SetUploadAsync(
-            new PickleReference(sha256, new FileInfo(picklePath).Length, Path.GetFileName(picklePath), pythonVersion, DateTimeOffset.UtcNow, []));
-        return (model, receipt);
-    }
-
-    /// <summary>Records a pickle written by make_pickles.py as an existing model's upload.</summary>
-    public async Task<UploadReceipt> UploadToAsync(IModelGrain model, string pickleName)
-    {
-        var picklePath = await TestPickles.PathAsync(pickleName);
-        var sha256 = await StagedFeatures.Sha256Async(picklePath, CancellationToken.None);
-        var stored = StoreLayout.PicklePath(StorageRoot, sha256);
-        Directory.CreateDirectory(Path.GetDirectoryName(stored)!);
-        File.Copy(picklePath, stored, overwrite: true);
         return await model.SetUploadAsync(
-            new PickleReference(sha256, new FileInfo(picklePath).Length, pickleName, TestEnvironment.DefaultPython, DateTimeOffset.UtcNow, []));
+            new PickleReference(sha256, new FileInfo(picklePath).Length, Path.GetFileName(picklePath), pythonVersion, DateTimeOffset.UtcNow, []));
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace ModelUploads.Tests.Infrastructure;
 /// What the integration tests need from the machine, as scripts/test.sh sets
 /// it up: an admin connection string for the private PostgreSQL cluster, a work
 /// folder, the Docker engine and the runtime images. A missing piece fails the
-/// test with a message that says how to provide it; nothing is skipped.
+/// test with a message that states how to provide it; nothing is skipped.
 /// </summary>
 internal static class TestEnvironment
 {

@@ -14,7 +14,7 @@ namespace ModelUploads.Tests.Integration;
 /// The main job through the HTTP API of the real silo process: a 5,000-row,
 /// 300-feature round, an xgboost model trained and cloudpickled inside the
 /// runtime image, its upload, and its run to Success; then a SIGKILL of the
-/// silo and a fresh start that still knows the model and the run.
+/// silo and a fresh start that still has the model and the run.
 /// </summary>
 public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFixture<EndToEndTests.SiloFixture>
 {
