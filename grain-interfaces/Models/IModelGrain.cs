@@ -1,11 +1,13 @@
 using ModelUploads.Runs;
+using Orleans.Concurrency;
 
 namespace ModelUploads.Models;
 
 /// <summary>
 /// One model: its uploaded pickle, the runtime it was uploaded for, whether its
-/// compute configuration is enabled, its runs and submissions, and the daily
-/// reminder that runs it for each new round. Keyed by the model id.
+/// compute configuration is enabled, and its runs and submissions. Keyed by the
+/// model id. A new round's opening starts the model's live run for it, and the
+/// model's reminder starts that run when the notification was lost.
 /// </summary>
 [Alias("ModelUploads.IModelGrain")]
 public interface IModelGrain : IGrainWithStringKey
@@ -50,9 +52,9 @@ public interface IModelGrain : IGrainWithStringKey
     Task<SubmissionInfo> SubmitPredictionsAsync(string csvPath);
 
     /// <summary>
-    /// Disables the model: its reminder starts no more runs, and uploads, triggers and API
-    /// submissions raise a conflict that gives the reason. Runs already started go on.
-    /// Disabling a disabled model keeps its first reason.
+    /// Disables the model: neither a round's opening nor its reminder starts another run,
+    /// and uploads, triggers and API submissions raise a conflict that gives the reason.
+    /// Runs already started go on. Disabling a disabled model keeps its first reason.
     /// </summary>
     [Alias("Disable")]
     Task<ModelSnapshot> DisableAsync(string reason);
@@ -60,4 +62,13 @@ public interface IModelGrain : IGrainWithStringKey
     /// <summary>Called by a run grain when its run reaches a terminal status.</summary>
     [Alias("OnRunFinished")]
     Task OnRunFinishedAsync(RunSnapshot run);
+
+    /// <summary>
+    /// Starts the live run for the open round unless the model already has one, is disabled
+    /// or has no upload. The rounds grain sends it to every model with an upload after it
+    /// stores a new round. The call is one-way, so the model logs its own errors and its
+    /// reminder starts the run later.
+    /// </summary>
+    [Alias("OnRoundOpened"), OneWay]
+    Task OnRoundOpenedAsync(int round);
 }

@@ -27,8 +27,10 @@ public sealed class RoundOptions
     public TimeSpan SchedulerPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Period of each model's reminder that looks for a newly opened round. A
-    /// round opens daily, so its run starts at most this long after it opens.
+    /// Period of each model's reminder that looks for a newly opened round. An opening
+    /// round notifies each model with an upload, so its run starts at once. The reminder
+    /// is the backstop for a lost notification or a failed start, such as a silo crash
+    /// during the notifications, and starts that run at its next tick.
     /// </summary>
     public TimeSpan ModelCheckPeriod { get; set; } = TimeSpan.FromMinutes(15);
 

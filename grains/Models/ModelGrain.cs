@@ -13,8 +13,10 @@ namespace ModelUploads.Models;
 
 /// <summary>
 /// One model. It enforces the upload rules, starts a live run for the open
-/// round when a pickle is uploaded, and keeps a reminder that starts one live
-/// run for each round that opens later unless an administrator disabled the model.
+/// round when a pickle is uploaded, and starts one live run for each round that
+/// opens later unless an administrator disabled the model. The rounds grain
+/// notifies the model when a round opens, and the model's reminder starts the
+/// run when that notification was lost or the start failed.
 /// </summary>
 internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
 {
@@ -301,7 +303,28 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
         LogSubmissionStored(_logger, ModelId, run.Round, run.RunId, run.Submission.Rows);
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task OnRoundOpenedAsync(int round)
+    {
+        try
+        {
+            await StartRunForCurrentRoundAsync();
+        }
+        catch (Exception exception)
+        {
+            // The call is one-way, so only this log records the error. The reminder tries again at its next tick.
+            LogRoundOpenedFailed(_logger, exception, ModelId, round);
+        }
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => StartRunForCurrentRoundAsync();
+
+    /// <summary>
+    /// Starts the live run for the open round unless the model has one, or starts the
+    /// recorded run when a crash left it unstarted. The grain is not reentrant, so a round's
+    /// notification and the reminder run one after the other and the second finds the
+    /// first one's run in <see cref="ModelState.LiveRunByRound"/>.
+    /// </summary>
+    private async Task StartRunForCurrentRoundAsync()
     {
         if (!State.Created || State.Upload is null)
         {
@@ -446,8 +469,11 @@ internal sealed partial class ModelGrain : Grain, IModelGrain, IRemindable
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} of user {UserId} was disabled: {Reason}")]
     private static partial void LogDisabled(ILogger logger, string modelId, string userId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Model {ModelId} is disabled, so its reminder starts no run")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Model {ModelId} is disabled, so it starts no run for the open round")]
     private static partial void LogDisabledSkipsRun(ILogger logger, string modelId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Model {ModelId} failed to start its run after round {Round} opened, so its reminder tries again")]
+    private static partial void LogRoundOpenedFailed(ILogger logger, Exception exception, string modelId, int round);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} stored {Rows} predictions from {RunId} as its submission for round {Round}")]
     private static partial void LogSubmissionStored(ILogger logger, string modelId, int round, string runId, int rows);

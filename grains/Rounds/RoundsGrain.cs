@@ -3,13 +3,16 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelUploads.Data;
 using ModelUploads.Hosting;
+using ModelUploads.Models;
+using ModelUploads.Storage;
 
 namespace ModelUploads.Rounds;
 
 /// <summary>
 /// Opens rounds: it reads a live file in Numerai's parquet layout, stages its
-/// features in the form the sandbox reads, and records the round. A reminder
-/// opens the next round from the data folder when the schedule makes it due.
+/// features in the form the sandbox reads, records the round and notifies every
+/// model with an upload. A reminder opens the next round from the data folder
+/// when the schedule makes it due.
 /// </summary>
 internal sealed partial class RoundsGrain(
     [PersistentState("rounds", StorageNames.Grains)] IPersistentState<RoundsState> state,
@@ -98,7 +101,42 @@ internal sealed partial class RoundsGrain(
         await state.WriteStateAsync();
 
         LogOpened(logger, number, table.RowCount, table.FeatureCount, liveParquetPath);
+        await NotifyModelsAsync(number);
         return round;
+    }
+
+    /// <summary>
+    /// Sends every model with an upload a one-way notification, so its live run starts now
+    /// instead of at its next reminder tick. No error here fails the opening, because the
+    /// round is already stored and each model's reminder starts a run that a lost
+    /// notification did not.
+    /// </summary>
+    private async Task NotifyModelsAsync(int round)
+    {
+        IReadOnlyList<string> modelIds;
+        try
+        {
+            modelIds = await GrainFactory.GetGrain<IPickleIndexGrain>(0).ListModelIdsAsync();
+        }
+        catch (Exception exception)
+        {
+            LogListModelsFailed(logger, exception, round);
+            return;
+        }
+
+        LogNotifyingModels(logger, round, modelIds.Count);
+        foreach (var modelId in modelIds)
+        {
+            try
+            {
+                // A one-way call completes once the message is sent, so this does not wait for the model.
+                await GrainFactory.GetGrain<IModelGrain>(modelId).OnRoundOpenedAsync(round);
+            }
+            catch (Exception exception)
+            {
+                LogNotifyModelFailed(logger, exception, modelId, round);
+            }
+        }
     }
 
     /// <summary>The first scheduled opening after the latest round opened, or after the schedule started.</summary>
@@ -133,4 +171,13 @@ internal sealed partial class RoundsGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Opened round {Round} with {Rows} live rows and {Features} features from {LiveFile}")]
     private static partial void LogOpened(ILogger logger, int round, int rows, int features, string liveFile);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notifying {Models} models with an upload that round {Round} opened")]
+    private static partial void LogNotifyingModels(ILogger logger, int round, int models);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Round {Round} opened, but listing the models with an upload failed, so their reminders start the runs")]
+    private static partial void LogListModelsFailed(ILogger logger, Exception exception, int round);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Failed to notify model {ModelId} that round {Round} opened, so its reminder starts the run")]
+    private static partial void LogNotifyModelFailed(ILogger logger, Exception exception, string modelId, int round);
 }

@@ -34,4 +34,15 @@ internal sealed class PickleIndexGrain(
     }
 
     public Task<bool> IsReferencedAsync(string sha256) => Task.FromResult(state.State.ModelsByPickle.ContainsKey(sha256));
+
+    public Task<IReadOnlyList<string>> ListModelIdsAsync()
+    {
+        // A model that is replacing its upload refers to both pickles for a moment, so the ids are deduplicated.
+        IReadOnlyList<string> modelIds = state.State.ModelsByPickle.Values
+            .SelectMany(models => models)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        return Task.FromResult(modelIds);
+    }
 }
