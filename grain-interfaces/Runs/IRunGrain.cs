@@ -21,4 +21,12 @@ public interface IRunGrain : IGrainWithStringKey
     /// <summary>Returns the run's log: the platform's lines and the container's output.</summary>
     [Alias("GetLog"), AlwaysInterleave]
     Task<string?> GetLogAsync();
+
+    /// <summary>
+    /// Makes the run take its next step now instead of at its next poll. The run's wake
+    /// callback in the silo's slot queue sends it when a slot frees while this run is first.
+    /// </summary>
+    /// <remarks>One-way, and it changes no run state, so a wake that arrives late or twice is harmless.</remarks>
+    [Alias("Wake"), OneWay]
+    Task WakeAsync();
 }

@@ -82,6 +82,25 @@ internal sealed partial class SandboxEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the container is not running, through the engine's wait endpoint, and
+    /// returns its exit code, or null when the container does not exist. It returns at once
+    /// for a container that has already exited. The request has no timeout, so only the
+    /// token or a failed connection ends it early.
+    /// </summary>
+    public async Task<long?> WaitForExitAsync(string nameOrId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _client.Containers.WaitContainerAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+            return response.StatusCode;
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Kills the container with SIGKILL; a container that is gone or stopped is left as it is.</summary>
     public async Task KillAsync(string nameOrId, CancellationToken cancellationToken)
     {

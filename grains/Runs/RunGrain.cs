@@ -22,7 +22,10 @@ namespace ModelUploads.Runs;
 /// a time, and a reminder kept while the run is in progress reactivates the run
 /// on another silo when this one dies. On activation the run reconciles with the
 /// engine: a running container is adopted, an exited one has its result
-/// collected, and a vanished one costs an attempt.
+/// collected, and a vanished one costs an attempt. Two events make the timer fire
+/// at once instead of a poll interval later: the container's exit, seen through
+/// the engine's wait endpoint, and a sandbox slot freeing while the run is first
+/// in the queue. The timer's step stays the only code that changes the state.
 /// </summary>
 internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
 {
@@ -38,6 +41,8 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
     private readonly TimeProvider _time;
     private readonly ILogger<RunGrain> _logger;
     private IGrainTimer? _timer;
+    private ExitWait? _exitWait;
+    private Action? _slotWake;
     private int? _queuePosition;
     private DateTimeOffset? _engineUnreachableSince;
 
@@ -83,8 +88,18 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             }
 
             StartTimer();
+            if (State.Status == RunStatus.Running && State.ContainerName is { } container)
+            {
+                WatchForExit(container);
+            }
         }
 
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        StopWatchingForExit();
         return Task.CompletedTask;
     }
 
@@ -131,6 +146,13 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         return log;
     }
 
+    public Task WakeAsync()
+    {
+        // A grain call runs on this activation's scheduler, so changing the timer here cannot race its tick.
+        TickNow();
+        return Task.CompletedTask;
+    }
+
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // The reminder exists to reactivate the run after a silo dies; activation restarts the timer.
@@ -148,6 +170,13 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             TickAsync,
             new GrainTimerCreationOptions(TimeSpan.Zero, _sandbox.PollInterval) { Interleave = false, KeepAlive = true });
     }
+
+    /// <summary>
+    /// Makes the timer fire now and then every poll interval. Call it only on this activation's
+    /// scheduler. The GrainTimer.Change of Orleans 10.4.2 takes a lock, but <see cref="IGrainTimer"/>
+    /// does not promise thread safety, and Orleans 10.0 to 10.2 changed the timer's fields without one.
+    /// </summary>
+    private void TickNow() => _timer?.Change(TimeSpan.Zero, _sandbox.PollInterval);
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
@@ -214,7 +243,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             return;
         }
 
-        if (!_slots.TryAcquire(RunId, request.Owner, out var position))
+        if (!_slots.TryAcquire(RunId, request.Owner, _slotWake ??= CreateSlotWake(), out var position))
         {
             _queuePosition = position;
             return;
@@ -274,6 +303,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             ]);
         var containerId = await _engine.CreateAndStartAsync(spec, cancellationToken);
         _logs.Follow(State.ContainerName);
+        WatchForExit(State.ContainerName);
         var observation = await _engine.InspectAsync(containerId, cancellationToken);
 
         State.ContainerId = containerId;
@@ -302,6 +332,8 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         var startedAt = observation.StartedAt ?? State.ContainerStartedAt ?? _time.GetUtcNow();
         if (observation.Running)
         {
+            // A wait that failed, for example because the engine restarted, starts again here. The poll covers the gap.
+            WatchForExit(name);
             if (!State.KilledForOutput && Workspace.OutputBytes(State.Attempt) > _sandbox.OutputLimitBytes)
             {
                 State.KilledForOutput = true;
@@ -537,6 +569,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             await this.UnregisterReminder(reminder);
         }
 
+        StopWatchingForExit();
         _timer?.Dispose();
         _timer = null;
     }
@@ -557,6 +590,7 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
 
     private async Task ReleaseContainerAsync(string containerName)
     {
+        StopWatchingForExit();
         try
         {
             await _engine.RemoveAsync(containerName, CancellationToken.None);
@@ -568,6 +602,90 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
         }
 
         _slots.Release(RunId);
+    }
+
+    /// <summary>
+    /// Starts a background wait for the container to exit, unless a wait for it is in flight
+    /// or has already seen it exit. Call it only on this activation's scheduler.
+    /// </summary>
+    private void WatchForExit(string containerName)
+    {
+        if (_exitWait is { } current
+            && current.ContainerName == containerName
+            && (!current.Ended.IsCompleted || current.Ended.Result))
+        {
+            return;
+        }
+
+        StopWatchingForExit();
+        var cancellation = new CancellationTokenSource();
+        _exitWait = new ExitWait(containerName, cancellation, WaitForExitAsync(containerName, cancellation.Token));
+    }
+
+    private void StopWatchingForExit()
+    {
+        // The source is not disposed, because the engine request may still be using its token.
+        _exitWait?.Cancellation.Cancel();
+        _exitWait = null;
+    }
+
+    /// <summary>
+    /// Waits for the container to exit, then makes the timer fire. Returns true when the engine
+    /// reported the exit or that the container is gone, and false when the wait failed or was
+    /// cancelled.
+    /// </summary>
+    /// <remarks>
+    /// The awaits keep the activation's task scheduler, so the code after the wait runs on
+    /// this activation and <see cref="TickNow"/> is safe there. It changes no run state.
+    /// </remarks>
+    private async Task<bool> WaitForExitAsync(string containerName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _engine.WaitForExitAsync(containerName, cancellationToken);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception exception)
+        {
+            LogExitWaitFailed(_logger, exception, RunId, containerName);
+            return false;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        TickNow();
+        return true;
+    }
+
+    /// <summary>
+    /// Builds the callback that <see cref="SandboxSlots"/> invokes when a slot frees for this run.
+    /// It runs on the thread of the grain that freed the slot, so it sends this grain a one-way
+    /// <see cref="IRunGrain.WakeAsync"/> call instead of changing the timer from there. The call
+    /// also activates this grain again if it has deactivated.
+    /// </summary>
+    private Action CreateSlotWake()
+    {
+        var self = this.AsReference<IRunGrain>();
+        var logger = _logger;
+        var runId = RunId;
+        return () =>
+        {
+            try
+            {
+                _ = self.WakeAsync();
+            }
+            catch (Exception exception)
+            {
+                // The run's own poll still finds the free slot.
+                LogWakeFailed(logger, exception, runId);
+            }
+        };
     }
 
     private static async Task<string?> CheckPickleFileAsync(string path, string sha256, CancellationToken cancellationToken)
@@ -678,4 +796,13 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: removing container {ContainerName} failed; the reaper removes it later")]
     private static partial void LogRemoveFailed(ILogger logger, Exception exception, string runId, string containerName);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId}: waiting for container {ContainerName} to exit failed; the next poll checks it instead")]
+    private static partial void LogExitWaitFailed(ILogger logger, Exception exception, string runId, string containerName);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId}: sending the wake call for a free sandbox slot failed; the next poll takes the slot instead")]
+    private static partial void LogWakeFailed(ILogger logger, Exception exception, string runId);
+
+    /// <summary>A background wait for one container's exit and the source that cancels it.</summary>
+    private sealed record ExitWait(string ContainerName, CancellationTokenSource Cancellation, Task<bool> Ended);
 }
