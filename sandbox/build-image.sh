@@ -38,7 +38,10 @@ trim_root() {
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
     "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* \
     "$root"/usr/share/locale/* "$root"/var/log/* "$root"/usr/include/*
-  find "$root/usr/lib" -name '__pycache__' -prune -o -name 'tests' -path '*python3*' -type d -print0 \
+  # Test suites are dropped, except numpy's core tests: numpy 2's numpy.testing imports
+  # numpy._core.tests._natype, and scipy.sparse, scikit-learn and xgboost import numpy.testing.
+  find "$root/usr/lib" -name '__pycache__' -prune -o -path '*/numpy/_core/tests' -prune \
+    -o -name 'tests' -path '*python3*' -type d -print0 \
     | xargs -0 -r rm -rf
   # No setuid or setgid programs: no-new-privileges already disarms them, and this is a second layer.
   find "$root" -xdev -type f -perm /6000 -exec chmod ug-s {} +

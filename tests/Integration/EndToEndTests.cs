@@ -153,6 +153,13 @@ public sealed class EndToEndTests(EndToEndTests.SiloFixture fixture) : IClassFix
         Assert.Equal("2.2.4", runtimes[1].Libraries["numpy"]);
         Assert.Equal("3.1.1", runtimes[1].Libraries["cloudpickle"]);
         Assert.Contains("xgboost", runtimes[0].Modules);
+
+        // A library the image cannot import is left out of the list, so each missing one fails here by name.
+        string[] promised = ["numpy", "pandas", "scipy", "sklearn", "xgboost", "cloudpickle", "joblib"];
+        foreach (var runtime in runtimes)
+        {
+            Assert.Equal(promised, promised.Where(runtime.Libraries.ContainsKey).ToArray());
+        }
     }
 
     [Fact]
