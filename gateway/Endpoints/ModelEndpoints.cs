@@ -103,7 +103,7 @@ public static class ModelEndpoints
         var model = grains.GetGrain<IModelGrain>(modelId);
 
         var boundary = MultipartBoundary(request.ContentType);
-        var reader = new MultipartReader(boundary, request.Body);
+        var reader = new MultipartReader(boundary, request.Body, PickleStore.BufferBytes);
         StagedUpload? staged = null;
         string? fileName = null;
         string? pythonVersion = null;
