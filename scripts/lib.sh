@@ -191,8 +191,14 @@ SILO_DLL="$PROJECT_ROOT/silo/bin/Release/net10.0/ModelUploads.Silo.dll"
 # Runs the silo's data tools (generate-data, stage-features) from the Release build.
 silo_tool() { dotnet "$SILO_DLL" "$@"; }
 
+# The silo process the scripts start: its PID file, storage root and log. The benchmark
+# command points them elsewhere to run a silo of its own beside the run command's.
+SILO_PID_FILE="${SILO_PID_FILE:-$DATA_DIR/silo.pid}"
+SILO_STORE="${SILO_STORE:-$DATA_DIR/store}"
+SILO_LOG="${SILO_LOG:-$LOG_DIR/silo.log}"
+
 stop_silo() {
-  local pid_file="$DATA_DIR/silo.pid"
+  local pid_file="$SILO_PID_FILE"
   if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
     say "stopping the silo started earlier (PID $(cat "$pid_file"))"
     kill "$(cat "$pid_file")"
@@ -205,19 +211,20 @@ stop_silo() {
 }
 
 # Starts the silo with the co-hosted gateway on 127.0.0.1:PORT and waits for /health.
+# Settings in the environment (Cluster__SiloPort, Sandbox__Slots, ...) reach the silo too.
 start_silo() {
   local port="$1" connection="$2"
   stop_silo
-  say "starting the silo; log: $LOG_DIR/silo.log"
+  say "starting the silo; log: $SILO_LOG"
   ConnectionStrings__Postgres="$connection" \
-  Storage__Root="$DATA_DIR/store" \
+  Storage__Root="$SILO_STORE" \
   Urls="http://127.0.0.1:$port" \
-    nohup dotnet "$SILO_DLL" >"$LOG_DIR/silo.log" 2>&1 &
-  echo $! >"$DATA_DIR/silo.pid"
+    nohup dotnet "$SILO_DLL" >"$SILO_LOG" 2>&1 &
+  echo $! >"$SILO_PID_FILE"
   for _ in $(seq 1 120); do
     curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return
-    kill -0 "$(cat "$DATA_DIR/silo.pid")" 2>/dev/null || { tail -n 40 "$LOG_DIR/silo.log"; die "the silo exited; see $LOG_DIR/silo.log"; }
+    kill -0 "$(cat "$SILO_PID_FILE")" 2>/dev/null || { tail -n 40 "$SILO_LOG"; die "the silo exited; see $SILO_LOG"; }
     sleep 0.5
   done
-  die "the silo did not respond on port $port within 60 s; see $LOG_DIR/silo.log"
+  die "the silo did not respond on port $port within 60 s; see $SILO_LOG"
 }

@@ -21,4 +21,4 @@ dotnet build "$PROJECT_ROOT/ModelUploads.sln" -c Release -v quiet -nologo >"$LOG
 
 start_silo "$PORT" "$(pg_connection_string)"
 "$PROJECT_ROOT/scripts/demo.sh" "$URL"
-say "the service is running at $URL (silo PID $(cat "$DATA_DIR/silo.pid"), log $LOG_DIR/silo.log); stop it with: kill $(cat "$DATA_DIR/silo.pid")"
+say "the service is running at $URL (silo PID $(cat "$SILO_PID_FILE"), log $SILO_LOG); stop it with: kill $(cat "$SILO_PID_FILE")"

@@ -1,0 +1,156 @@
+using ModelUploads.Bench.Infrastructure;
+using ModelUploads.Bench.Reporting;
+using ModelUploads.Runs;
+
+namespace ModelUploads.Bench.Benchmarks;
+
+/// <summary>
+/// One round for many uploaded models with a cheap predict: the makespan from opening the
+/// round to the last Success, against the ideal of the bare run time times the models over the slots.
+/// </summary>
+public static class RoundBenchmark
+{
+    public const string Title = "A full round";
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    public static async Task<ReportSection> RunAsync(BenchmarkContext context)
+    {
+        if (await context.Gateway.CurrentRoundAsync() is { } open)
+        {
+            throw new InvalidOperationException(
+                $"The round benchmark needs a silo with no open round, so that uploads start no runs, but round {open} is open. Run it on a new database.");
+        }
+
+        var dataset = await context.TypicalDatasetAsync();
+        var pickle = await context.Models.CheapAsync(dataset);
+        var models = new List<string>();
+        context.Progress($"round: uploading {context.Scale.RoundModels} models");
+        for (var i = 0; i < context.Scale.RoundModels; i++)
+        {
+            var (modelId, receipt) = await context.UploadModelAsync($"round-{i:D3}", pickle);
+            if (receipt.LiveRunId is not null || receipt.ValidationRunId is not null)
+            {
+                throw new InvalidOperationException($"the upload to model {modelId} started a run before the round opened; the silo must have no validation data staged");
+            }
+
+            models.Add(modelId);
+        }
+
+        context.Progress("round: opening the round");
+        var openedAt = DateTimeOffset.UtcNow;
+        var round = await context.Gateway.OpenRoundAsync(dataset.LiveFile);
+        var timeout = TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(30.0 * models.Count / context.Slots);
+        var runs = await WaitForRoundAsync(context, models, round, timeout);
+
+        var inputs = await context.Gateway.DownloadInputsAsync(runs[0].Run.RunId, context.NewDirectory("round-inputs"));
+        var bare = new List<double>();
+        for (var i = 0; i < context.Scale.RoundBareSamples; i++)
+        {
+            bare.Add((await context.Sandbox.RunContainerAsync(inputs, context.Image)).Seconds);
+        }
+
+        await context.DisableModelsAsync();
+        return Report(context, new RoundResult(openedAt, runs, bare, context.Slots));
+    }
+
+    private static async Task<List<RunTimeline>> WaitForRoundAsync(BenchmarkContext context, List<string> models, int round, TimeSpan timeout)
+    {
+        var finished = new Dictionary<string, RunTimeline>(StringComparer.Ordinal);
+        var stopAt = DateTime.UtcNow + timeout;
+        while (finished.Count < models.Count)
+        {
+            if (DateTime.UtcNow > stopAt)
+            {
+                throw new TimeoutException($"{models.Count - finished.Count} of {models.Count} models had no finished run for round {round} after {timeout}");
+            }
+
+            await Task.Delay(PollInterval);
+            foreach (var modelId in models.Where(m => !finished.ContainsKey(m)))
+            {
+                var runs = await context.Gateway.ListRunsAsync(modelId);
+                var live = runs.FirstOrDefault(r => r.Round == round && r.Kind == RunKind.Live);
+                if (live is not { IsTerminal: true })
+                {
+                    continue;
+                }
+
+                if (live.Status != RunStatus.Success)
+                {
+                    throw new InvalidOperationException($"run {live.RunId} of model {modelId} ended in {live.Status}: {live.Description}");
+                }
+
+                finished[modelId] = RunTimeline.Of(live);
+            }
+
+            context.Progress($"round: {finished.Count} of {models.Count} runs finished");
+        }
+
+        return finished.Values.OrderBy(t => t.Started).ToList();
+    }
+
+    private static ReportSection Report(BenchmarkContext context, RoundResult result)
+    {
+        var section = new ReportSection(Title)
+            .Paragraph(
+                $"{result.Runs.Count} models with the same cheap predict (it ranks one feature) are uploaded before the round opens; "
+                + $"opening the round starts every live run. The silo has {result.Slots} sandbox slots, its default on this machine. "
+                + $"The ideal is the mean of {result.Bare.Count} bare `docker run`s of one model's inputs, run one at a time, "
+                + $"times {result.Runs.Count} over {result.Slots} slots. A slot counts as busy from a run taking it (Running) "
+                + "to its container's exit being seen (Validating).")
+            .Table(
+                ["makespan", "ideal", "makespan / ideal", "slot use", "open to first start", "most containers at once", "mean slot time per run", "mean bare run"],
+                [[
+                    Format.Seconds(result.Makespan), Format.Seconds(result.Ideal), Format.Ratio(result.Makespan / result.Ideal),
+                    Format.Percent(result.SlotUse), Format.Seconds(result.FirstStartSeconds), result.PeakConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Format.Seconds(result.MeanSlotSeconds), Format.Seconds(result.BareMean),
+                ]]);
+
+        section.Target(new TargetResult(
+            "Makespan / ideal", "at most 1.15", Format.Ratio(result.Makespan / result.Ideal), result.Makespan / result.Ideal <= 1.15,
+            $"Each run held its slot {Format.Seconds(result.MeanSlotSeconds - result.BareMean)} longer than a bare run takes, "
+            + $"and the slots stood idle for {Format.Seconds(result.IdleSlotSeconds / result.Runs.Count)} per run between runs."));
+        section.Target(new TargetResult(
+            "Slot use", "at least 90 %", Format.Percent(result.SlotUse), result.SlotUse >= 0.90,
+            $"The slots stood idle {Format.Seconds(result.IdleSlotSeconds)} in all, {Format.Seconds(result.FirstStartSeconds)} of it before the first run started."));
+        return section;
+    }
+
+    private sealed record RoundResult(DateTimeOffset OpenedAt, List<RunTimeline> Runs, List<double> Bare, int Slots)
+    {
+        public double Makespan => (Runs.Max(r => r.Finished) - OpenedAt).TotalSeconds;
+
+        public double BareMean => Bare.Average();
+
+        public double Ideal => BareMean * Runs.Count / Slots;
+
+        public double BusySeconds => Runs.Sum(r => r.ContainerSeconds);
+
+        public double MeanSlotSeconds => BusySeconds / Runs.Count;
+
+        public double SlotUse => BusySeconds / (Slots * Makespan);
+
+        public double IdleSlotSeconds => Slots * Makespan - BusySeconds;
+
+        public double FirstStartSeconds => (Runs.Min(r => r.Started) - OpenedAt).TotalSeconds;
+
+        /// <summary>The most runs that held a slot at one instant, from their Running and Validating times.</summary>
+        public int PeakConcurrency
+        {
+            get
+            {
+                var events = Runs.SelectMany(r => new[] { (At: r.Started, Change: 1), (At: r.Validating, Change: -1) })
+                    .OrderBy(e => e.At).ThenBy(e => e.Change);
+                var current = 0;
+                var peak = 0;
+                foreach (var (_, change) in events)
+                {
+                    current += change;
+                    peak = Math.Max(peak, current);
+                }
+
+                return peak;
+            }
+        }
+    }
+}
