@@ -4,6 +4,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using ModelUploads.Hosting;
 
 namespace ModelUploads.Docker;
@@ -23,14 +24,18 @@ internal sealed partial class SandboxEngine : IDisposable
     private readonly SandboxOptions _options;
     private readonly ILogger<SandboxEngine> _logger;
 
-    public SandboxEngine(IOptions<SandboxOptions> options, ILogger<SandboxEngine> logger)
+    public SandboxEngine(IOptions<SandboxOptions> options, IOptions<ClusterOptions> cluster, ILogger<SandboxEngine> logger)
     {
         _options = options.Value;
+        ServiceId = cluster.Value.ServiceId;
         _logger = logger;
         _client = new DockerClientConfiguration(new Uri(_options.EngineEndpoint)).CreateClient();
     }
 
     public string Endpoint => _options.EngineEndpoint;
+
+    /// <summary>The Orleans service id this silo labels its containers with.</summary>
+    public string ServiceId { get; }
 
     /// <summary>
     /// Creates and starts the container, or returns the id of the container that
@@ -267,6 +272,7 @@ internal sealed partial class SandboxEngine : IDisposable
         var labels = new Dictionary<string, string>(spec.Labels)
         {
             [SandboxLabels.System] = SandboxLabels.SystemValue,
+            [SandboxLabels.Service] = ServiceId,
         };
 
         return new CreateContainerParameters

@@ -10,6 +10,8 @@ namespace ModelUploads.Runs;
 /// Removes sandbox containers that carry this system's label but belong to no
 /// run in progress: left by a crash between a run's end and its clean-up, or by
 /// a run whose record is gone. It looks once at start and then periodically.
+/// Containers labelled with another Orleans service id belong to another
+/// deployment on the same engine (the benchmark's silo, say), so it leaves them alone.
 /// </summary>
 internal sealed partial class SandboxReaper(
     SandboxEngine engine, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider time, ILogger<SandboxReaper> logger) : BackgroundService
@@ -47,6 +49,12 @@ internal sealed partial class SandboxReaper(
         {
             var name = container.Names.FirstOrDefault()?.TrimStart('/') ?? container.ID;
             if (time.GetUtcNow() - new DateTimeOffset(container.Created.ToUniversalTime()) < GracePeriod)
+            {
+                continue;
+            }
+
+            // Containers made before the service label existed carry none and count as this service's.
+            if (container.Labels.TryGetValue(SandboxLabels.Service, out var service) && service != engine.ServiceId)
             {
                 continue;
             }
