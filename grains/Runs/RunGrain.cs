@@ -797,10 +797,10 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: removing container {ContainerName} failed; the reaper removes it later")]
     private static partial void LogRemoveFailed(ILogger logger, Exception exception, string runId, string containerName);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId}: waiting for container {ContainerName} to exit failed; the next poll checks it instead")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: waiting for container {ContainerName} to exit failed; the next poll checks it instead")]
     private static partial void LogExitWaitFailed(ILogger logger, Exception exception, string runId, string containerName);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId}: sending the wake call for a free sandbox slot failed; the next poll takes the slot instead")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: sending the wake call for a free sandbox slot failed; the next poll takes the slot instead")]
     private static partial void LogWakeFailed(ILogger logger, Exception exception, string runId);
 
     /// <summary>A background wait for one container's exit and the source that cancels it.</summary>

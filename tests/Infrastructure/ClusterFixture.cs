@@ -84,7 +84,9 @@ public class ClusterFixture : IAsyncLifetime
         var builder = new TestClusterBuilder(1);
         builder.Options.ServiceId = serviceId;
         ExtraServices[serviceId] = configureServices ?? (_ => { });
-        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+
+        // The fixture's own settings override the common ones of the same name.
+        var settings = new Dictionary<string, string?>
         {
             [ServiceIdSetting] = serviceId,
             ["ConnectionStrings:Postgres"] = connectionString,
@@ -96,7 +98,13 @@ public class ClusterFixture : IAsyncLifetime
             ["Sandbox:WallClockLimit"] = "00:00:20",
             ["Sandbox:MemoryBytes"] = MemoryLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Rounds:ValidationRowsPerChunk"] = "300",
-        }.Concat(extraSettings ?? new Dictionary<string, string?>())));
+        };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(settings));
         builder.AddSiloBuilderConfigurator<ModelUploadsSiloConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
