@@ -56,8 +56,9 @@ public sealed class BenchmarkContext : IDisposable
     public SandboxOptions Limits { get; } = new();
 
     /// <summary>
-    /// The slots a silo with the default settings has on this machine: the silo computes
-    /// them the same way from the same processor count and memory.
+    /// The slots a silo with the default settings has on this machine, because the silo computes
+    /// them the same way from the same processor count and memory. A Sandbox__Slots setting
+    /// on the silo changes its count but not this one.
     /// </summary>
     public int Slots => Limits.EffectiveSlots();
 
@@ -107,7 +108,17 @@ public sealed class BenchmarkContext : IDisposable
 
     public void Progress(string message) => _progress.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}");
 
-    public void Dispose() => Gateway.Dispose();
+    /// <summary>
+    /// How often the benchmarks poll a timed run. Platform times end when the client sees Success,
+    /// as a user would, so the interval bounds how late that can be.
+    /// </summary>
+    public static TimeSpan TimedPollInterval { get; } = TimeSpan.FromMilliseconds(20);
+
+    public void Dispose()
+    {
+        Gateway.Dispose();
+        Sandbox.Dispose();
+    }
 
     private async Task<BenchmarkDataset> CreateDatasetAsync(string name, int liveRows, int features)
     {

@@ -18,7 +18,7 @@ public sealed record BenchmarkScale
 
     public required int RoundModels { get; init; }
 
-    /// <summary>Bare container runs of the cheap model whose mean stands for every model of the round.</summary>
+    /// <summary>Bare container runs of the cheap model whose mean represents every model of the round.</summary>
     public required int RoundBareSamples { get; init; }
 
     /// <summary>Live rows and features of Numerai's full-size live file, for the heavy and hand-off benchmarks.</summary>

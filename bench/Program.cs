@@ -3,7 +3,7 @@ using ModelUploads.Bench.Reporting;
 
 // The benchmark driver. bench/run.sh starts a silo on a new database and runs this with:
 //   --gateway URL --silo-pid PID --work DIR --cache DIR --report FILE [--scale full|short]
-//   [--only round,overhead,status,heavy,upload,handoff]
+//   [--only upload,round,overhead,status,heavy,handoff]
 // and the administrator's key in the environment variable MODELUPLOADS_BENCH_KEY.
 
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -18,8 +18,20 @@ for (var i = 0; i < args.Length; i += 2)
     options[args[i][2..]] = args[i + 1];
 }
 
-string Required(string name) =>
-    options.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required; see bench/run.sh for how it is called");
+string[] known = ["gateway", "silo-pid", "work", "cache", "report", "scale", "only"];
+foreach (var name in options.Keys.Where(n => !known.Contains(n)))
+{
+    Console.Error.WriteLine($"unknown option --{name}; the options are --{string.Join(", --", known)}");
+    return 2;
+}
+
+foreach (var name in known[..5].Where(n => !options.ContainsKey(n)))
+{
+    Console.Error.WriteLine($"--{name} is required; see bench/run.sh for how it is called");
+    return 2;
+}
+
+string Required(string name) => options[name];
 
 var key = Environment.GetEnvironmentVariable("MODELUPLOADS_BENCH_KEY");
 if (string.IsNullOrEmpty(key))
@@ -54,11 +66,22 @@ var target = new BenchmarkTarget(
     Required("cache"),
     repositoryRoot.FullName);
 
-var startedAt = DateTimeOffset.UtcNow;
+var run = await BenchmarkRun.StartAsync(scale, repositoryRoot.FullName);
 using var context = new BenchmarkContext(target, scale, Console.Error);
 var only = options.TryGetValue("only", out var names) ? names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
-var sections = await BenchmarkSuite.RunAsync(context, only);
-var report = await BenchmarkReport.RenderAsync(sections, scale, repositoryRoot.FullName, startedAt);
-await File.WriteAllTextAsync(Required("report"), report);
+var sections = new List<ModelUploads.Bench.Reporting.ReportSection>();
+try
+{
+    await BenchmarkSuite.RunAsync(context, only, sections);
+}
+catch (Exception exception)
+{
+    // The sections that finished are still worth keeping; the report says where the run stopped.
+    await File.WriteAllTextAsync(Required("report"), BenchmarkReport.Render(BenchmarkSuite.InReportOrder(sections), run, exception));
+    Console.Error.WriteLine($"the benchmarks stopped with an error; {Required("report")} has the {sections.Count} that finished:\n{exception}");
+    return 1;
+}
+
+await File.WriteAllTextAsync(Required("report"), BenchmarkReport.Render(BenchmarkSuite.InReportOrder(sections), run, failure: null));
 Console.Error.WriteLine($"wrote {Required("report")}");
 return 0;

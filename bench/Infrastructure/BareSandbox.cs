@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using ModelUploads.Hosting;
 
 namespace ModelUploads.Bench.Infrastructure;
@@ -11,51 +14,105 @@ namespace ModelUploads.Bench.Infrastructure;
 public sealed record BareRun(double Seconds, double RunnerSeconds, long? PeakMemoryBytes);
 
 /// <summary>
-/// The two baselines the platform is measured against, on the same staged inputs. One is a bare
-/// `docker run` of the runtime image with the sandbox's limits. The other is the runner as a plain
-/// process, chrooted into a copy of the image's files so that it has the same Python and libraries.
+/// The baselines the platform is measured against, on the same staged inputs. The bare runs
+/// start the runtime image with the sandbox's limits, once through the engine's API as the silo
+/// does (create, start, wait, remove) and once with the `docker run` command. The plain process
+/// is the runner chrooted into a copy of the image's files, so that it has the same Python and
+/// libraries with no container around it.
 /// </summary>
-public sealed class BareSandbox(string workDirectory, string cacheDirectory, string repositoryRoot)
+public sealed class BareSandbox(string workDirectory, string cacheDirectory, string repositoryRoot) : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(15);
     private readonly SandboxOptions _limits = new();
-    private int _runs;
+    private readonly DockerClient _engine = new DockerClientConfiguration(new Uri(new SandboxOptions().EngineEndpoint)).CreateClient();
 
-    /// <summary>Runs the image's runner with the sandbox's flags, as the reproduction command in a run's log does.</summary>
+    /// <summary>Runs the image's runner through the engine's API with the sandbox's limits, timed from create to remove.</summary>
     public async Task<BareRun> RunContainerAsync(string inputDirectory, string image)
     {
         var output = NewOutputDirectory();
+        var name = $"modeluploads-bench-{Guid.NewGuid():N}";
+        using var deadline = new CancellationTokenSource(RunTimeout);
+        var clock = Stopwatch.StartNew();
+        var created = await _engine.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = name,
+            Image = image,
+            User = $"{_limits.SandboxUid}:{_limits.SandboxUid}",
+            HostConfig = new HostConfig
+            {
+                NetworkMode = "none",
+                NanoCPUs = (long)(_limits.Cpus * 1e9),
+                Memory = _limits.MemoryBytes,
+                MemorySwap = _limits.MemoryBytes,
+                PidsLimit = _limits.PidsLimit,
+                ReadonlyRootfs = true,
+                Tmpfs = new Dictionary<string, string> { ["/tmp"] = $"rw,nosuid,nodev,noexec,size={_limits.TmpSizeBytes}" },
+                CapDrop = ["ALL"],
+                SecurityOpt = ["no-new-privileges"],
+                Binds = [$"{inputDirectory}:/input:ro", $"{output}:/output"],
+            },
+        }, deadline.Token);
+        try
+        {
+            await _engine.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), deadline.Token);
+            await _engine.Containers.WaitContainerAsync(created.ID, deadline.Token);
+        }
+        finally
+        {
+            await _engine.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var report = ReadSuccessfulResult(output, $"container {name}");
+        return new BareRun(seconds, report.Seconds, report.PeakMemoryBytes);
+    }
+
+    /// <summary>Runs the image's runner with the `docker run` command and the sandbox's flags, as the reproduction command in a run's log does.</summary>
+    public async Task<BareRun> RunDockerCommandAsync(string inputDirectory, string image)
+    {
+        var output = NewOutputDirectory();
+        var name = $"modeluploads-bench-{Guid.NewGuid():N}";
         var memory = _limits.MemoryBytes.ToString(CultureInfo.InvariantCulture);
-        var result = await CommandRunner.RunCheckedAsync("docker", [
-            "run", "--rm", "--network", "none",
-            "--cpus", _limits.Cpus.ToString(CultureInfo.InvariantCulture),
-            "--memory", memory, "--memory-swap", memory,
-            "--pids-limit", _limits.PidsLimit.ToString(CultureInfo.InvariantCulture),
-            "--read-only", "--tmpfs", $"/tmp:rw,nosuid,nodev,noexec,size={_limits.TmpSizeBytes}",
-            "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-            "--user", $"{_limits.SandboxUid}:{_limits.SandboxUid}",
-            "-v", $"{inputDirectory}:/input:ro", "-v", $"{output}:/output",
-            image,
-        ], RunTimeout);
-        var report = ReadSuccessfulResult(output, result.StandardError);
-        return new BareRun(result.Elapsed.TotalSeconds, report.Seconds, report.PeakMemoryBytes);
+        try
+        {
+            var result = await CommandRunner.RunCheckedAsync("docker", [
+                "run", "--rm", "--name", name, "--network", "none",
+                "--cpus", _limits.Cpus.ToString(CultureInfo.InvariantCulture),
+                "--memory", memory, "--memory-swap", memory,
+                "--pids-limit", _limits.PidsLimit.ToString(CultureInfo.InvariantCulture),
+                "--read-only", "--tmpfs", $"/tmp:rw,nosuid,nodev,noexec,size={_limits.TmpSizeBytes}",
+                "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+                "--user", $"{_limits.SandboxUid}:{_limits.SandboxUid}",
+                "-v", $"{inputDirectory}:/input:ro", "-v", $"{output}:/output",
+                image,
+            ], RunTimeout);
+            var report = ReadSuccessfulResult(output, result.StandardError);
+            return new BareRun(result.Elapsed.TotalSeconds, report.Seconds, report.PeakMemoryBytes);
+        }
+        catch (TimeoutException)
+        {
+            // Killing the command leaves its container running.
+            await CommandRunner.RunAsync("docker", ["rm", "--force", name], TimeSpan.FromMinutes(1));
+            throw;
+        }
     }
 
     /// <summary>Runs the runner in a chroot of the image's files, with no container, cgroup or namespace.</summary>
     public async Task<BareRun> RunPlainAsync(string inputDirectory, string image)
     {
         var root = await RootFilesystemAsync(image);
-        var name = $"plain-{Interlocked.Increment(ref _runs)}";
+        var name = $"plain-{Guid.NewGuid():N}";
         var inside = Path.Combine(root, "bench", name);
         var input = Path.Combine(inside, "input");
         var output = Path.Combine(inside, "output");
         Directory.CreateDirectory(input);
         Directory.CreateDirectory(output);
         File.SetUnixFileMode(output, (UnixFileMode)0b111_111_111);
-        CopyDirectory(inputDirectory, input);
-        File.Copy(Path.Combine(repositoryRoot, "bench", "models", "plain_run.py"), Path.Combine(root, "bench", "plain_run.py"), overwrite: true);
         try
         {
+            CopyDirectory(inputDirectory, input);
+            File.Copy(Path.Combine(repositoryRoot, "bench", "models", "plain_run.py"), Path.Combine(root, "bench", "plain_run.py"), overwrite: true);
+
             // env -i gives the process the image's environment and nothing of the benchmark's.
             var result = await CommandRunner.RunCheckedAsync("env", [
                 "-i", "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1",
@@ -75,6 +132,8 @@ public sealed class BareSandbox(string workDirectory, string cacheDirectory, str
         }
     }
 
+    public void Dispose() => _engine.Dispose();
+
     /// <summary>The image's files, exported once per image id into the cache folder.</summary>
     private async Task<string> RootFilesystemAsync(string image)
     {
@@ -87,9 +146,11 @@ public sealed class BareSandbox(string workDirectory, string cacheDirectory, str
             return root;
         }
 
-        if (Directory.Exists(root))
+        // Copies of older images are of no further use; each is as large as its image.
+        foreach (var stale in Directory.EnumerateDirectories(cacheDirectory, "rootfs-*"))
         {
-            Directory.Delete(root, recursive: true);
+            Directory.Delete(stale, recursive: true);
+            File.Delete(stale + ".complete");
         }
 
         Directory.CreateDirectory(root);
@@ -110,7 +171,7 @@ public sealed class BareSandbox(string workDirectory, string cacheDirectory, str
 
     private string NewOutputDirectory()
     {
-        var output = Path.Combine(workDirectory, $"bare-{Interlocked.Increment(ref _runs)}");
+        var output = Path.Combine(workDirectory, $"bare-{Guid.NewGuid():N}");
         Directory.CreateDirectory(output);
         File.SetUnixFileMode(output, (UnixFileMode)0b111_111_111);
         return output;

@@ -77,7 +77,7 @@ public sealed class GatewayClient : IDisposable
     }
 
     /// <summary>Polls the run until it is terminal; raises unless it ends in Success.</summary>
-    public async Task<RunSnapshot> WaitForSuccessAsync(string runId, TimeSpan timeout)
+    public async Task<RunSnapshot> WaitForSuccessAsync(string runId, TimeSpan timeout, TimeSpan? pollInterval = null)
     {
         var stopAt = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < stopAt)
@@ -91,7 +91,7 @@ public sealed class GatewayClient : IDisposable
                         $"run {runId} of model {run.ModelId} ended in {run.Status} ({run.Reason}): {run.Description}\n{await GetLogAsync(runId)}");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(200));
         }
 
         throw new TimeoutException($"run {runId} did not end within {timeout}");
@@ -122,6 +122,19 @@ public sealed class GatewayClient : IDisposable
 
         var round = await ReadAsync<JsonElement>(response, "read the current round");
         return round.GetProperty("number").GetInt32();
+    }
+
+    /// <summary>Whether validation data is staged, in which case every upload also starts a validation run.</summary>
+    public async Task<bool> HasValidationDataAsync()
+    {
+        using var response = await _client.GetAsync("/api/validation");
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await EnsureSuccessAsync(response, "read the validation data");
+        return true;
     }
 
     public async Task StageValidationAsync(string file)

@@ -4,49 +4,12 @@ using ModelUploads.Bench.Infrastructure;
 
 namespace ModelUploads.Bench.Reporting;
 
-/// <summary>Writes docs/BENCHMARKS.md: how and where it was measured, a summary of the targets, then one part per benchmark.</summary>
-public static class BenchmarkReport
+/// <summary>Where and from what code the benchmarks ran, read when they start.</summary>
+/// <param name="Commit">The checkout's commit, with a remark when the working tree differs from it.</param>
+public sealed record BenchmarkRun(BenchmarkScale Scale, DateTimeOffset StartedAt, string Commit, string Machine)
 {
-    public const string Command = "bench/run.sh";
-
-    public static async Task<string> RenderAsync(IReadOnlyList<ReportSection> sections, BenchmarkScale scale, string repositoryRoot, DateTimeOffset startedAt)
-    {
-        var text = new StringBuilder();
-        text.AppendLine("# Benchmarks");
-        text.AppendLine();
-        var commit = await CommitAsync(repositoryRoot);
-        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Written by `{Command}` ({scale.Name} sizes) on {startedAt:yyyy-MM-dd}, starting {startedAt:HH:mm} UTC, at commit {commit}. "));
-        text.AppendLine("Run it again to rewrite this page. Ratios compare figures measured in the same run; absolute "
-            + "times are context for this machine only.");
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {await MachineAsync()}.");
-        text.AppendLine();
-        text.AppendLine("## Targets");
-        text.AppendLine();
-        text.AppendLine("| benchmark | target | measured | result |");
-        text.AppendLine("|---|---|---|---|");
-        foreach (var section in sections)
-        {
-            foreach (var target in section.Targets)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {target.Name} | {target.Target} | {target.Measured} | {(target.Met ? "met" : "**missed**")} |");
-            }
-        }
-
-        text.AppendLine();
-        for (var i = 0; i < sections.Count; i++)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"## {i + 1}. {sections[i].Title}");
-            text.AppendLine();
-            foreach (var line in sections[i].Lines)
-            {
-                text.AppendLine(line);
-            }
-        }
-
-        return text.ToString().TrimEnd() + "\n";
-    }
+    public static async Task<BenchmarkRun> StartAsync(BenchmarkScale scale, string repositoryRoot) =>
+        new(scale, DateTimeOffset.UtcNow, await CommitAsync(repositoryRoot), await MachineAsync());
 
     private static async Task<string> MachineAsync()
     {
@@ -71,7 +34,58 @@ public static class BenchmarkReport
 
         // The report itself is left out, because each run rewrites it.
         var changes = await CommandRunner.RunAsync(
-            "git", ["-C", repositoryRoot, "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/BENCHMARKS.md"], TimeSpan.FromSeconds(30));
+            "git", ["-C", repositoryRoot, "status", "--porcelain", "--", ".", ":!docs/BENCHMARKS.md"], TimeSpan.FromSeconds(30));
         return changes.StandardOutput.Trim().Length == 0 ? head.StandardOutput.Trim() : head.StandardOutput.Trim() + " with uncommitted changes";
+    }
+}
+
+/// <summary>Writes docs/BENCHMARKS.md: how and where it was measured, a summary of the targets, then one part per benchmark.</summary>
+public static class BenchmarkReport
+{
+    public const string Command = "bench/run.sh";
+
+    /// <summary>Renders the sections; a failure, when given, is stated after the sections that finished before it.</summary>
+    public static string Render(IReadOnlyList<ReportSection> sections, BenchmarkRun run, Exception? failure)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Benchmarks");
+        text.AppendLine();
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"Written by `{Command}` ({run.Scale.Name} sizes) on {run.StartedAt:yyyy-MM-dd}, starting {run.StartedAt:HH:mm} UTC, at commit {run.Commit}."));
+        text.AppendLine("Run it again to rewrite this page. Ratios compare figures measured in the same run, and absolute "
+            + "times are context for this machine only.");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {run.Machine}.");
+        text.AppendLine();
+        if (failure is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"**The run stopped with an error**, so only the benchmarks that finished before it are here: {failure.Message}");
+            text.AppendLine();
+        }
+
+        text.AppendLine("## Targets");
+        text.AppendLine();
+        text.AppendLine("| benchmark | target | measured | result |");
+        text.AppendLine("|---|---|---|---|");
+        foreach (var section in sections)
+        {
+            foreach (var target in section.Targets)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {target.Name} | {target.Target} | {target.Measured} | {(target.Met ? "met" : "**missed**")} |");
+            }
+        }
+
+        text.AppendLine();
+        for (var i = 0; i < sections.Count; i++)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"## {i + 1}. {sections[i].Title}");
+            text.AppendLine();
+            foreach (var line in sections[i].Lines)
+            {
+                text.AppendLine(line);
+            }
+        }
+
+        return text.ToString().TrimEnd() + "\n";
     }
 }

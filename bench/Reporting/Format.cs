@@ -23,6 +23,9 @@ public static class Format
         _ => (bytes.Value / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KiB",
     };
 
+    /// <summary>Decimal megabytes (10^6 bytes), for targets stated in MB.</summary>
+    public static string Megabytes(long bytes) => (bytes / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
+
     public static string Throughput(double bytesPerSecond) =>
         (bytesPerSecond / (1 << 20)).ToString("0", CultureInfo.InvariantCulture) + " MiB/s";
 }

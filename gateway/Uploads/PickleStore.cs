@@ -17,8 +17,8 @@ internal sealed class PickleStore(IOptions<GatewayOptions> options)
     /// <summary>
     /// Bytes read from the request and written to the file at a time. Larger reads cut the
     /// per-read cost of the multipart parser, the hash and the file writes. Measured with
-    /// bench/run.sh on 2 cores, a 1 GiB upload took 1.86 s with ASP.NET Core's default 4 KiB
-    /// multipart buffer and 64 KiB writes, and 1.55 s with this size for both.
+    /// `MODELUPLOADS_BENCH_ONLY=upload bench/run.sh` on 2 cores, a 1 GiB upload took 1.86 s with
+    /// ASP.NET Core's default 4 KiB multipart buffer and 64 KiB writes, and 1.55 s with this size for both.
     /// </summary>
     public const int BufferBytes = 1 << 18;
 
@@ -38,7 +38,7 @@ internal sealed class PickleStore(IOptions<GatewayOptions> options)
         long size = 0;
         try
         {
-            // The writes are as large as the buffer, so the FileStream buffers nothing of its own (bufferSize 0).
+            // Each write is up to the buffer's size, so the FileStream buffers nothing of its own (bufferSize 0).
             await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true))
             {
                 var buffer = new byte[BufferBytes];

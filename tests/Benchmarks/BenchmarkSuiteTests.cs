@@ -36,9 +36,10 @@ public sealed class BenchmarkSuiteTests(BenchmarkSiloFixture fixture) : IClassFi
             Path.Combine(TestEnvironment.WorkRoot, "bench-cache"),
             TestEnvironment.RepositoryRoot);
         using var context = new BenchmarkContext(target, BenchmarkScale.ShortRun, TextWriter.Null);
+        var run = await BenchmarkRun.StartAsync(BenchmarkScale.ShortRun, TestEnvironment.RepositoryRoot);
 
         var sections = await BenchmarkSuite.RunAsync(context);
-        var report = await BenchmarkReport.RenderAsync(sections, BenchmarkScale.ShortRun, TestEnvironment.RepositoryRoot, DateTimeOffset.UtcNow);
+        var report = BenchmarkReport.Render(sections, run, failure: null);
 
         Assert.Equal(BenchmarkSuite.ReportOrder, sections.Select(s => s.Title).ToArray());
         for (var i = 0; i < sections.Count; i++)
