@@ -85,9 +85,11 @@ public static class RunOverheadBenchmark
                 + $"x {context.Scale.TypicalFeatures} features, one run at a time, in four ways that take turns. The platform's time runs from "
                 + "sending the trigger to the client's first sight of Success, polling every "
                 + $"{BenchmarkContext.TimedPollInterval.TotalMilliseconds:0} ms. The bare container run uses the run's own inputs "
-                + "(from `GET /api/runs/{id}/inputs.tar`) and the sandbox's limits, and is timed from creating the container to removing it "
-                + "through the engine's API, as the silo drives it. The `docker run` command does the same through the Docker CLI, whose own "
-                + "start-up it adds. The plain process runs the same runner chrooted into the image's files, with no container. Figures are medians.")
+                + "(from `GET /api/runs/{id}/inputs.tar`) and the silo's container settings, limits included, and is timed from creating "
+                + "the container to removing it through the engine's API, as the silo drives it. The `docker run` command runs the reproduction "
+                + "command of a run's log, whose `--network none` still sets up a network namespace (the silo disables networking instead) "
+                + "and which adds the Docker CLI's own start-up. The plain process runs the same runner chrooted into the image's files, "
+                + "with no container. Figures are medians.")
             .Table(
                 ["model", "platform", "bare container run", "`docker run` command", "plain process", "platform / bare", "bare / plain"],
                 results.Select(r => (IReadOnlyList<string>)

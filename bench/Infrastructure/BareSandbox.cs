@@ -15,8 +15,8 @@ public sealed record BareRun(double Seconds, double RunnerSeconds, long? PeakMem
 
 /// <summary>
 /// The baselines the platform is measured against, on the same staged inputs. The bare runs
-/// start the runtime image with the sandbox's limits, once through the engine's API as the silo
-/// does (create, start, wait, remove) and once with the `docker run` command. The plain process
+/// start the runtime image with the sandbox's limits, once through the engine's API with the
+/// silo's container settings (create, start, wait, remove) and once with the `docker run` command. The plain process
 /// is the runner chrooted into a copy of the image's files, so that it has the same Python and
 /// libraries with no container around it.
 /// </summary>
@@ -38,9 +38,16 @@ public sealed class BareSandbox(string workDirectory, string cacheDirectory, str
             Name = name,
             Image = image,
             User = $"{_limits.SandboxUid}:{_limits.SandboxUid}",
+
+            // As the silo's containers have: no network namespace set up at all, which saves tens of milliseconds.
+            NetworkDisabled = true,
+            WorkingDir = "/tmp",
+            Env = ["HOME=/tmp", "OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1", "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1"],
             HostConfig = new HostConfig
             {
                 NetworkMode = "none",
+                IpcMode = "private",
+                ShmSize = 64L * 1024 * 1024,
                 NanoCPUs = (long)(_limits.Cpus * 1e9),
                 Memory = _limits.MemoryBytes,
                 MemorySwap = _limits.MemoryBytes,
