@@ -388,6 +388,10 @@ internal sealed partial class RunGrain : Grain, IRunGrain, IRemindable
             case RunStatus.Validating:
                 Transition(RunStatus.Validating, outcome.Description + " Checking them against the round's ids.");
                 await _state.WriteStateAsync(cancellationToken);
+
+                // The container has exited, so the next run may take the slot while this one is removed.
+                StopWatchingForExit();
+                _slots.Release(RunId);
                 await ReleaseContainerAsync(name);
                 await ValidateAsync(cancellationToken);
                 break;
