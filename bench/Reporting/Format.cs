@@ -9,7 +9,8 @@ public static class Format
 
     public static string Milliseconds(double milliseconds) => milliseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 
-    public static string Ratio(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture);
+    /// <summary>Three decimals, so that a ratio just past a target never prints as the target itself.</summary>
+    public static string Ratio(double ratio) => ratio.ToString("0.000", CultureInfo.InvariantCulture);
 
     public static string Percent(double fraction) => (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
