@@ -36,7 +36,7 @@ public sealed class BenchmarkContext : IDisposable
         Directory.CreateDirectory(target.WorkDirectory);
         Directory.CreateDirectory(target.CacheDirectory);
         Gateway = new GatewayClient(target.Gateway, target.AdministratorKey);
-        Sandbox = new BareSandbox(NewDirectory("baselines"), target.CacheDirectory, target.RepositoryRoot);
+        Sandbox = new BareSandbox(Limits, NewDirectory("baselines"), target.CacheDirectory, target.RepositoryRoot);
         Models = new ModelMaker(NewDirectory("models"), target.RepositoryRoot, Image);
     }
 

@@ -47,7 +47,7 @@ public static class BenchmarkSuite
         var unknown = only?.Except(Names, StringComparer.Ordinal).ToArray() ?? [];
         if (unknown.Length > 0)
         {
-            throw new ArgumentException($"unknown benchmark '{unknown[0]}'; the benchmarks are {string.Join(", ", Names)}", nameof(only));
+            throw new ArgumentException($"Unknown benchmark '{unknown[0]}'. The benchmarks are {string.Join(", ", Names)}.", nameof(only));
         }
 
         for (var i = 0; i < benchmarks.Length; i++)

@@ -76,7 +76,7 @@ try
 }
 catch (Exception exception)
 {
-    // The sections that finished are still worth keeping; the report says where the run stopped.
+    // The sections that finished are still worth keeping, and the report states where the run stopped.
     await File.WriteAllTextAsync(Required("report"), BenchmarkReport.Render(BenchmarkSuite.InReportOrder(sections), run, exception));
     Console.Error.WriteLine($"the benchmarks stopped with an error; {Required("report")} has the {sections.Count} that finished:\n{exception}");
     return 1;

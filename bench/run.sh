@@ -5,11 +5,12 @@
 # silo and database, if any, are left alone.
 #
 # Usage: bench/run.sh [REPORT_FILE]
-# Settings (environment): MODELUPLOADS_BENCH_SCALE (full, the default, or short),
-# MODELUPLOADS_BENCH_ONLY (a comma-separated subset of upload, round, overhead,
-# status, heavy and handoff; status needs overhead),
-# MODELUPLOADS_BENCH_PORT (HTTP port of the benchmark's silo, default 5090), and
-# the run command's MODELUPLOADS_DATA and MODELUPLOADS_PG_PORT.
+# Settings (environment):
+#   MODELUPLOADS_BENCH_SCALE  full (the default) or short
+#   MODELUPLOADS_BENCH_ONLY   a comma-separated subset of upload, round, overhead,
+#                             status, heavy and handoff (status needs overhead)
+#   MODELUPLOADS_BENCH_PORT   HTTP port of the benchmark's silo, default 5090
+#   and the run command's MODELUPLOADS_DATA and MODELUPLOADS_PG_PORT.
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$BENCH_ROOT/../scripts/lib.sh"
@@ -39,7 +40,7 @@ PGPASSWORD="$(cat "$PG_PASSWORD_FILE")" createdb -h 127.0.0.1 -p "$PG_PORT" -U p
 rm -rf "$BENCH_DATA/store" "$BENCH_DATA/work"
 mkdir -p "$BENCH_DATA/work" "$BENCH_DATA/cache"
 
-# The work folder holds the datasets, the pickles (one of 1 GiB) and the baselines' outputs; the cache is kept.
+# The work folder contains the datasets, the pickles (one of 1 GiB) and the baselines' outputs. The cache is kept.
 finish() { stop_silo; rm -rf "$BENCH_DATA/work"; }
 trap finish EXIT
 start_silo "$PORT" "$(pg_connection_string "$DATABASE")"

@@ -45,8 +45,8 @@ public static class RoundBenchmark
         var runs = await WaitForRoundAsync(context, models, round, timeout);
 
         var inputs = await context.Gateway.DownloadInputsAsync(runs[0].Run.RunId, context.NewDirectory("round-inputs"));
-        // The bare runs go as many at a time as there are slots, as the round's runs do, so the ideal
-        // pays the same sharing of cores and disk that the slots cannot avoid, and only the platform's own work is left over.
+        // The bare runs go as many at a time as there are slots, as the round's runs do. So the ideal pays
+        // the sharing of cores and disk that the slots cannot avoid, and only the platform's own work is left over.
         var bare = new List<double>();
         while (bare.Count < context.Scale.RoundBareSamples)
         {

@@ -20,11 +20,11 @@ public sealed record BareRun(double Seconds, double RunnerSeconds, long? PeakMem
 /// is the runner chrooted into a copy of the image's files, so that it has the same Python and
 /// libraries with no container around it.
 /// </summary>
-public sealed class BareSandbox(string workDirectory, string cacheDirectory, string repositoryRoot) : IDisposable
+public sealed class BareSandbox(SandboxOptions limits, string workDirectory, string cacheDirectory, string repositoryRoot) : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(15);
-    private readonly SandboxOptions _limits = new();
-    private readonly DockerClient _engine = new DockerClientConfiguration(new Uri(new SandboxOptions().EngineEndpoint)).CreateClient();
+    private readonly SandboxOptions _limits = limits;
+    private readonly DockerClient _engine = new DockerClientConfiguration(new Uri(limits.EngineEndpoint)).CreateClient();
 
     /// <summary>Runs the image's runner through the engine's API with the sandbox's limits, timed from create to remove.</summary>
     public async Task<BareRun> RunContainerAsync(string inputDirectory, string image)

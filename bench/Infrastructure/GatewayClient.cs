@@ -21,15 +21,9 @@ public sealed class GatewayClient : IDisposable
 
     public GatewayClient(Uri address, string apiKey)
     {
-        Address = address;
-        ApiKey = apiKey;
         _client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(10) };
         _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", apiKey);
     }
-
-    public Uri Address { get; }
-
-    public string ApiKey { get; }
 
     public async Task<string> CreateModelAsync(string name)
     {
@@ -143,7 +137,7 @@ public sealed class GatewayClient : IDisposable
         await ReadAsync<JsonElement>(response, "stage validation data from " + file);
     }
 
-    /// <summary>Downloads the run's inputs archive and extracts it; returns the folder that holds model.pkl.</summary>
+    /// <summary>Downloads the run's inputs archive and extracts it, and returns the folder that contains model.pkl.</summary>
     public async Task<string> DownloadInputsAsync(string runId, string directory)
     {
         Directory.CreateDirectory(directory);

@@ -1,8 +1,8 @@
 namespace ModelUploads.Storage;
 
 /// <summary>
-/// Which stored pickles each model refers to, so a sweep can remove files that
-/// no model refers to and an opening round can reach every model with an upload.
+/// The index of the stored pickles each model refers to, so a sweep can remove files
+/// that no model refers to and an opening round can reach every model with an upload.
 /// A single grain, key 0.
 /// </summary>
 [Alias("ModelUploads.IPickleIndexGrain")]
